@@ -1,0 +1,60 @@
+# Short targets for a fresh machine: `make run` serves the site, `make test` checks it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PORT ?= 8000
+
+.PHONY: install install-dev run test lint format check migrations-check createsuperuser
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime-installed
+
+install-dev: $(VENV)/.dev-installed
+
+# A key made once per checkout, kept out of git, so sessions survive restarts.
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	chmod 600 $@
+
+run: install var/secret_key
+	export SECRET_KEY="$$(cat var/secret_key)"; \
+	$(MANAGE) migrate --noinput && \
+	$(MANAGE) createcachetable && \
+	$(MANAGE) load_seed_content && \
+	$(MANAGE) collectstatic --noinput --verbosity 0 && \
+	exec $(BIN)/gunicorn atma_site.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+test: install-dev
+	SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run
+
+check: install
+	DEBUG=true $(MANAGE) check
+
+createsuperuser: install var/secret_key
+	SECRET_KEY="$$(cat var/secret_key)" $(MANAGE) migrate --noinput
+	SECRET_KEY="$$(cat var/secret_key)" $(MANAGE) createsuperuser

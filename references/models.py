@@ -1,0 +1,196 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from . import identifiers
+from .citations import KEY_PATTERN, cited_keys
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def cited_in(self, sections):
+        """The references that `sections` cite, with what formatting needs."""
+        keys = {key for section in sections for key in cited_keys(section.body_html)}
+        return self.filter(key__in=keys).prefetch_related("authors")
+
+
+class Reference(models.Model):
+    """A work cited by the site, stored as CSL-style structured fields."""
+
+    class Type(models.TextChoices):
+        JOURNAL_ARTICLE = "article-journal", "Journal article"
+        WEB_PAGE = "webpage", "Web page"
+        BOOK = "book", "Book"
+        CHAPTER = "chapter", "Book chapter"
+        REPORT = "report", "Report"
+
+    key = models.CharField(
+        max_length=64,
+        unique=True,
+        validators=[
+            RegexValidator(
+                f"^{KEY_PATTERN}$",
+                "Use letters, digits and _ : . - only, starting and ending with a "
+                "letter or digit (for example zunszain2013).",
+            )
+        ],
+        help_text="Cite it in a section as [@key], or several as [@key1; @key2].",
+    )
+    type = models.CharField(max_length=20, choices=Type.choices, default=Type.JOURNAL_ARTICLE)
+    title = models.CharField(max_length=500)
+    container_title = models.CharField(
+        "journal or site", max_length=300, blank=True, help_text="Journal, website or book title."
+    )
+    issued_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1500), MaxValueValidator(2200)]
+    )
+    issued_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    issued_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    volume = models.CharField(max_length=30, blank=True)
+    issue = models.CharField(max_length=30, blank=True)
+    pages = models.CharField(max_length=40, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True, validators=[identifiers.validate_doi])
+    pmid = models.CharField(
+        "PMID", max_length=12, blank=True, validators=[identifiers.validate_pmid]
+    )
+    pmcid = models.CharField(
+        "PMCID", max_length=14, blank=True, validators=[identifiers.validate_pmcid]
+    )
+    url = models.URLField("URL", max_length=500, blank=True)
+    accessed = models.DateField("accessed on", null=True, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    publisher_place = models.CharField(max_length=200, blank=True)
+
+    # Formatting with citeproc-py takes milliseconds per entry, far too slow for
+    # a public request, so the entry is formatted when the reference changes.
+    formatted_html = models.TextField(blank=True, editable=False)
+    formatted_style = models.CharField(max_length=100, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("doi"), condition=~Q(doi=""), name="reference_unique_doi"
+            ),
+            models.UniqueConstraint(
+                fields=["pmid"], condition=~Q(pmid=""), name="reference_unique_pmid"
+            ),
+            models.UniqueConstraint(
+                fields=["pmcid"], condition=~Q(pmcid=""), name="reference_unique_pmcid"
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_month__isnull=True) | Q(issued_year__isnull=False),
+                name="reference_month_needs_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_day__isnull=True) | Q(issued_month__isnull=False),
+                name="reference_day_needs_month",
+            ),
+        ]
+
+    def __str__(self):
+        year = self.issued_year or "n.d."
+        return f"{self.key}: {self.title} ({year})"
+
+    def save(self, *args, **kwargs):
+        self.doi = identifiers.normalize_doi(self.doi)
+        self.pmid = identifiers.normalize_pmid(self.pmid)
+        self.pmcid = identifiers.normalize_pmcid(self.pmcid)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.doi = identifiers.normalize_doi(self.doi)
+        self.pmid = identifiers.normalize_pmid(self.pmid)
+        self.pmcid = identifiers.normalize_pmcid(self.pmcid)
+        if self.issued_month and not self.issued_year:
+            raise ValidationError({"issued_month": "Give the year before the month."})
+        if self.issued_day and not self.issued_month:
+            raise ValidationError({"issued_day": "Give the month before the day."})
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def pmc_url(self):
+        return f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/" if self.pmcid else ""
+
+    def refresh_formatted(self):
+        """Format this entry in the configured style and store it."""
+        from .formatting import format_reference
+
+        self.formatted_style = settings.CITATION_STYLE
+        self.formatted_html = format_reference(self, self.formatted_style)
+        Reference.objects.filter(pk=self.pk).update(
+            formatted_html=self.formatted_html, formatted_style=self.formatted_style
+        )
+
+    @property
+    def entry_html(self):
+        """The formatted entry; formats now only if the style setting changed."""
+        if self.formatted_html and self.formatted_style == settings.CITATION_STYLE:
+            return self.formatted_html
+        from .formatting import format_reference
+
+        return format_reference(self, settings.CITATION_STYLE)
+
+
+class ReferenceAuthor(models.Model):
+    """One author of a reference: a person (family, given) or an organisation (literal)."""
+
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="authors")
+    position = models.PositiveSmallIntegerField(default=0)
+    family = models.CharField("family name", max_length=120, blank=True)
+    given = models.CharField(
+        "given names or initials", max_length=120, blank=True, help_text="For example P. A."
+    )
+    suffix = models.CharField(max_length=20, blank=True, help_text="For example Jr")
+    literal = models.CharField(
+        "organisation",
+        max_length=300,
+        blank=True,
+        help_text="Instead of a person’s name, for example World Health Organization.",
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(family="") | ~Q(literal=""),
+                name="author_has_family_or_literal",
+            ),
+        ]
+
+    def __str__(self):
+        if self.literal:
+            return self.literal
+        return ", ".join(part for part in (self.family, self.given, self.suffix) if part)
+
+    def clean(self):
+        if not self.family and not self.literal:
+            raise ValidationError("Give a family name, or an organisation as the author.")
+        if self.family and self.literal:
+            raise ValidationError("Give either a person’s name or an organisation, not both.")
+
+    def to_csl(self):
+        if self.literal:
+            return {"literal": self.literal}
+        name = {"family": self.family, "given": self.given}
+        if self.suffix:
+            name["suffix"] = self.suffix
+        return name

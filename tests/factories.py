@@ -1,0 +1,43 @@
+"""Small factories for tests: each makes one valid object, with overridable fields."""
+
+import itertools
+
+from articles.models import Article, Section
+from references.models import Reference, ReferenceAuthor
+
+_sequence = itertools.count(1)
+
+
+def make_reference(*, key=None, authors=(("Doe", "J."),), **fields):
+    number = next(_sequence)
+    fields.setdefault("title", f"A study of things, part {number}")
+    fields.setdefault("container_title", "Journal of Tests")
+    fields.setdefault("issued_year", 2020)
+    reference = Reference.objects.create(key=key or f"ref{number}", **fields)
+    for position, (family, given) in enumerate(authors, 1):
+        ReferenceAuthor.objects.create(
+            reference=reference, position=position, family=family, given=given
+        )
+    reference.refresh_formatted()
+    return reference
+
+
+def make_article(*, sections=(), **fields):
+    """An article; `sections` is a list of Markdown bodies, one section each."""
+    number = next(_sequence)
+    fields.setdefault("title", f"Test article {number}")
+    fields.setdefault("slug", f"test-article-{number}")
+    fields.setdefault("summary", "A summary.")
+    fields.setdefault("author_name", "Test Author")
+    fields.setdefault("publisher", "ATMA CENA")
+    fields.setdefault("status", Article.Status.PUBLISHED)
+    article = Article.objects.create(**fields)
+    for position, body in enumerate(sections, 1):
+        make_section(article=article, position=position, body=body)
+    return article
+
+
+def make_section(*, article, position=1, body="Text.", **fields):
+    fields.setdefault("heading", f"Section {position}")
+    fields.setdefault("anchor", f"section-{position}")
+    return Section.objects.create(article=article, position=position, body=body, **fields)

@@ -1,0 +1,35 @@
+from django.core.management import BaseCommand, call_command
+from django.db import transaction
+
+from articles.models import Article, Section
+from references.models import Reference
+
+SEED_FIXTURES = ["references", "articles"]
+
+
+class Command(BaseCommand):
+    help = "Load the two seed articles and their references, unless articles already exist."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Load even if the database already has articles."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, force=False, **options):
+        if Article.objects.exists() and not force:
+            self.stdout.write("Articles already exist; seed content not loaded.")
+            return
+        call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+        # loaddata stores rows as they are in the fixture; derived HTML is made here.
+        Section.objects.all().rerender()
+        for article in Article.objects.all():
+            article.save(update_fields=["attribution_html"])
+        for reference in Reference.objects.prefetch_related("authors"):
+            reference.refresh_formatted()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {Article.objects.count()} articles, {Section.objects.count()} sections "
+                f"and {Reference.objects.count()} references."
+            )
+        )

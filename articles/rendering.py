@@ -1,0 +1,76 @@
+"""Markdown to safe HTML: the one renderer for public pages and the admin preview.
+
+django-markdownx's own `markdownify` passes raw HTML through, so everything
+staff write is converted and then cleaned against an allow-list with nh3:
+no scripts, event handlers, frames or styles, and links only to http(s) and
+mailto. Links get `rel="noopener noreferrer"` so a reader's visit to a
+mental-health page is not passed on to the sites it links to.
+"""
+
+import markdown
+import nh3
+
+from references.citations import MARKER_ATTRIBUTE, MARKER_TAG, CitationExtension, label_citations
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ins": {"title"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+    MARKER_TAG: {MARKER_ATTRIBUTE},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+_EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
+
+
+def render_markdown(text):
+    """Convert Markdown `text` to HTML and sanitize it against the allow-list."""
+    converter = markdown.Markdown(extensions=[*_EXTENSIONS, CitationExtension()])
+    return nh3.clean(
+        converter.convert(text or ""),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def render_preview(text):
+    """The admin's live preview: the public rendering, with citations shown by key."""
+    return label_citations(render_markdown(text))

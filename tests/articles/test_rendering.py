@@ -1,0 +1,92 @@
+"""The Markdown renderer keeps what editors write and removes anything that could run."""
+
+import re
+
+import lxml.html
+import pytest
+
+from articles.rendering import render_markdown, render_preview
+
+
+def _attributes(html, name):
+    return re.findall(rf'\b{name}="([^"]*)"', html)
+
+
+def test_ordinary_markdown_is_kept():
+    html = render_markdown(
+        "Some **bold** text and a [link](https://example.org/page).\n\n- one\n- two"
+    )
+    assert "<strong>bold</strong>" in html
+    assert '<a href="https://example.org/page"' in html
+    assert "<li>one</li>" in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        "before <script src='https://evil.example/x.js'></script> after",
+    ],
+)
+def test_script_elements_are_removed(source):
+    assert "<script" not in render_markdown(source).lower()
+
+
+def test_event_handler_on_raw_image_is_removed():
+    html = render_markdown('<img src="x" onerror="alert(1)">')
+    assert "onerror" not in html
+    assert '<img src="x">' in html
+
+
+def test_javascript_link_loses_its_href():
+    html = render_markdown("[x](javascript:alert(1))")
+    assert "javascript" not in html.lower()
+    assert _attributes(html, "href") == []
+
+
+def test_quote_in_image_alt_cannot_open_an_attribute():
+    html = render_markdown('![x" onerror=alert(1)](y)')
+    (image,) = lxml.html.fromstring(html).iter("img")
+    assert set(image.attrib) == {"alt", "src"}
+
+
+def test_entity_obfuscated_javascript_href_is_removed():
+    html = render_markdown('<a href="jav&#x09;ascript:alert(1)">click</a>')
+    assert _attributes(html, "href") == []
+    assert "click" in html
+
+
+def test_iframe_is_removed():
+    html = render_markdown('<iframe src="https://evil.example/"></iframe>text')
+    assert "<iframe" not in html
+    assert "evil.example" not in html
+
+
+@pytest.mark.parametrize(
+    "href", ["data:text/html;base64,PHNjcmlwdD4=", "vbscript:msgbox", "file:///etc/passwd"]
+)
+def test_only_http_https_and_mailto_links_survive(href):
+    assert _attributes(render_markdown(f"[x]({href})"), "href") == []
+
+
+def test_allowed_link_schemes_are_kept_with_rel_noopener():
+    html = render_markdown("[a](https://a.example) [m](mailto:clinic@example.org)")
+    assert _attributes(html, "href") == ["https://a.example", "mailto:clinic@example.org"]
+    assert all("noopener" in rel for rel in _attributes(html, "rel"))
+
+
+def test_style_and_id_attributes_are_removed():
+    html = render_markdown('<p style="position:fixed" id="main" class="x">hi</p>')
+    assert "style=" not in html and 'id="main"' not in html
+
+
+def test_citation_becomes_a_marker_and_code_spans_stay_literal():
+    html = render_markdown("Claim [@smith2020; @doe-2019]. Code `[@not_a_citation]`.")
+    assert '<sup data-cite="smith2020 doe-2019">' in html
+    assert "<code>[@not_a_citation]</code>" in html
+
+
+def test_preview_shows_citation_keys_and_is_sanitized():
+    html = render_preview("Claim [@smith2020]. <script>alert(1)</script>")
+    assert "[@smith2020]" in html
+    assert "<script" not in html

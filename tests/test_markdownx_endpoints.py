@@ -1,0 +1,70 @@
+"""markdownx's upload and preview endpoints answer staff only."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD_URL = "/markdownx/upload/"
+PREVIEW_URL = "/markdownx/markdownify/"
+
+
+def _png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "teal").save(buffer, format="PNG")
+    return SimpleUploadedFile("dot.png", buffer.getvalue(), content_type="image/png")
+
+
+def _stored_files(settings):
+    root = settings.MEDIA_ROOT
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def test_anonymous_upload_is_refused_and_writes_no_file(client, settings):
+    response = client.post(UPLOAD_URL, {"image": _png()}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 403
+    assert _stored_files(settings) == []
+
+
+def test_logged_in_non_staff_upload_is_refused(client, settings, django_user_model):
+    client.force_login(django_user_model.objects.create_user("patient", password="pw"))
+    response = client.post(UPLOAD_URL, {"image": _png()}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 403
+    assert _stored_files(settings) == []
+
+
+def test_staff_upload_is_stored(staff_client, settings):
+    response = staff_client.post(
+        UPLOAD_URL, {"image": _png()}, HTTP_X_REQUESTED_WITH="XMLHttpRequest"
+    )
+    assert response.status_code == 200
+    assert len(_stored_files(settings)) == 1
+
+
+def test_svg_upload_is_refused_even_for_staff(staff_client, settings):
+    svg = SimpleUploadedFile(
+        "x.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        content_type="image/svg+xml",
+    )
+    response = staff_client.post(UPLOAD_URL, {"image": svg}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 400
+    assert _stored_files(settings) == []
+
+
+def test_anonymous_preview_is_refused(client):
+    assert client.post(PREVIEW_URL, {"content": "**hi**"}).status_code == 403
+
+
+def test_staff_preview_is_the_sanitized_rendering(staff_client):
+    response = staff_client.post(
+        PREVIEW_URL, {"content": "**hi** [@zunszain2013] <script>alert(1)</script>"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong>hi</strong>" in html
+    assert "[@zunszain2013]" in html
+    assert "<script" not in html

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+from markdownx.views import ImageUploadView, MarkdownifyView
+
+from clinic.views import HomeView
+
+from .staff import staff_only
+
+admin.site.site_header = "ATMA CENA site administration"
+admin.site.site_title = "ATMA CENA admin"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("articles/", include("articles.urls")),
+    path("admin/", admin.site.urls),
+    # markdownx's own URLconf lets anyone upload and preview; these names are
+    # the ones its editor widget looks up, wrapped for staff only.
+    path(
+        "markdownx/markdownify/",
+        staff_only(MarkdownifyView.as_view()),
+        name="markdownx_markdownify",
+    ),
+    path("markdownx/upload/", staff_only(ImageUploadView.as_view()), name="markdownx_upload"),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

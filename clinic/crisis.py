@@ -1,0 +1,20 @@
+"""Turn the phone numbers in the crisis message into call links."""
+
+import re
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+# Short crisis codes (911, 988) and ordinary numbers such as 1-800-273-8255.
+_PHONE_NUMBER = re.compile(r"(?<![\w-])(\+?\d[\d\s().-]{1,18}\d)(?![\w-])")
+
+
+def link_phone_numbers(text):
+    """Escape `text` and make each phone number in it a `tel:` link."""
+
+    def link(match):
+        number = match.group(1)
+        dial = re.sub(r"[^\d+]", "", number)
+        return format_html('<a href="tel:{}">{}</a>', dial, number)
+
+    return mark_safe(_PHONE_NUMBER.sub(link, escape(text)))

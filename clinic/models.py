@@ -1,0 +1,52 @@
+from django.db import models
+
+PLACEHOLDER = "[To be supplied by the clinic]"
+
+
+class ClinicSettings(models.Model):
+    """Site-wide facts only the clinic can supply, edited in the admin (one row)."""
+
+    clinic_name = models.CharField(max_length=100, default="ATMA CENA")
+    phone = models.CharField(
+        max_length=40,
+        default=PLACEHOLDER,
+        help_text="The clinic’s phone number as patients should dial it.",
+    )
+    email = models.CharField(max_length=200, default=PLACEHOLDER)
+    address = models.TextField(default=PLACEHOLDER)
+    crisis_message = models.TextField(
+        default="In an emergency call 911. Suicide & Crisis Lifeline: call or text 988.",
+        help_text="Shown at the top of the home page and wherever suicidal thoughts are "
+        "discussed. Phone numbers in it become call links.",
+    )
+    disclaimer = models.TextField(
+        default=(
+            "The information on this site is for education only. It is not medical advice "
+            "and does not replace a consultation with a qualified professional who knows "
+            "your health and history. Do not start, stop or change any treatment because "
+            "of something you read here."
+        ),
+        help_text="The site’s own medical disclaimer, shown in every page’s footer.",
+    )
+
+    class Meta:
+        verbose_name = "clinic settings"
+        verbose_name_plural = "clinic settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="clinic_settings_single_row"),
+        ]
+
+    def __str__(self):
+        return "Clinic settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        settings, _ = cls.objects.get_or_create(pk=1)
+        return settings
+
+    def is_placeholder(self, field_name):
+        return getattr(self, field_name) == PLACEHOLDER

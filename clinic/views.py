@@ -1,0 +1,10 @@
+from django.views.generic import TemplateView
+
+from articles.models import Article
+
+
+class HomeView(TemplateView):
+    template_name = "clinic/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(articles=Article.objects.live(), **kwargs)

@@ -1,0 +1,113 @@
+"""Site-wide guards: one <h1> a page, no third-party requests, migrations, settings."""
+
+import os
+import re
+import subprocess
+import sys
+
+import lxml.html
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = [
+    "/",
+    "/articles/",
+    "/articles/ketamine-therapy-for-depression-guide/",
+    "/articles/who-can-benefit-from-ketamine-therapy/",
+]
+
+
+def _public_patterns(resolver=None, prefix=""):
+    """Every URL pattern outside the admin and markdownx that takes no arguments."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(("admin/", "markdownx/", "media/")):
+            continue
+        if isinstance(pattern, URLResolver):
+            yield from _public_patterns(pattern, route)
+        elif isinstance(pattern, URLPattern) and "<" not in route:
+            yield "/" + route
+
+
+def test_every_page_without_arguments_has_exactly_one_h1(client):
+    paths = list(_public_patterns())
+    assert "/" in paths and "/articles/" in paths
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert len(lxml.html.fromstring(response.content).findall(".//h1")) == 1, path
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_request_nothing_from_other_sites(client, path):
+    """Readers of a mental-health site are not tracked: no CDN, web font or analytics."""
+    document = lxml.html.fromstring(client.get(path).content)
+    loaded = [
+        *document.xpath("//script/@src"),
+        *document.xpath("//link/@href"),
+        *document.xpath("//img/@src"),
+        *document.xpath("//iframe/@src"),
+        *document.xpath("//source/@srcset"),
+    ]
+    assert loaded, "the page should load at least its stylesheet"
+    assert [url for url in loaded if re.match(r"^(https?:)?//", url)] == []
+
+
+def test_stylesheet_imports_nothing_from_other_sites():
+    css = (REPO / "static" / "css" / "main.css").read_text()
+    assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", css)
+
+
+def test_home_page_shows_crisis_box_before_anything_else_in_main(client):
+    document = lxml.html.fromstring(client.get("/").content)
+    main = document.get_element_by_id("main")
+    first = next(main.iterchildren())
+    assert "crisis-box" in first.get("class")
+    links = first.xpath(".//a/@href")
+    assert links == ["tel:911", "tel:988"]
+    assert "Suicide & Crisis Lifeline" in first.text_content()
+
+
+def test_crisis_message_is_editable_in_clinic_settings(client):
+    from clinic.models import ClinicSettings
+
+    settings_row = ClinicSettings.load()
+    settings_row.crisis_message = "Call 000 in an emergency. Lifeline: 13 11 14."
+    settings_row.save()
+    html = client.get("/").content.decode()
+    assert '<a href="tel:000">000</a>' in html
+    assert '<a href="tel:131114">13 11 14</a>' in html
+    assert "call or text 988" not in html
+
+
+def test_no_model_changes_lack_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_production_settings_refuse_to_start_without_secret_key():
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import atma_site.settings"],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_admin_requires_staff(client, django_user_model):
+    assert client.get("/admin/articles/article/").status_code == 302
+    client.force_login(django_user_model.objects.create_user("patient", password="pw"))
+    assert client.get("/admin/articles/article/").status_code == 302

@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
 
 from .models import Article, Section
+
+# Editor and live preview side by side, styled for the admin.
+MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
 
 
 class SectionInline(admin.StackedInline):
@@ -10,11 +15,12 @@ class SectionInline(admin.StackedInline):
     extra = 0
     fields = [("position", "level"), "heading", "anchor", "body"]
     ordering = ["position", "id"]
+    formfield_overrides = MARKDOWN_EDITOR
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {**MARKDOWN_EDITOR, models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "author_name", "status", "published_on", "updated_on", "view_link"]
     list_filter = ["status"]
     search_fields = ["title", "summary", "sections__heading"]
@@ -47,3 +53,4 @@ class SectionAdmin(admin.ModelAdmin):
     search_fields = ["heading", "body"]
     list_select_related = ["article"]
     fields = ["article", ("position", "level"), "heading", "anchor", "body"]
+    formfield_overrides = MARKDOWN_EDITOR

@@ -59,6 +59,13 @@ def test_public_pages_request_nothing_from_other_sites(client, path):
     assert [url for url in loaded if re.match(r"^(https?:)?//", url)] == []
 
 
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_tell_the_browser_to_load_only_this_sites_files(client, path):
+    policy = client.get(path).headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
 def test_stylesheet_imports_nothing_from_other_sites():
     css = (REPO / "static" / "css" / "main.css").read_text()
     assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", css)

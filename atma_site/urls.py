@@ -14,6 +14,7 @@ admin.site.site_title = "ATMA CENA admin"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("articles/", include("articles.urls")),
+    path("", include("articles.topic_urls")),
     path("admin/", admin.site.urls),
     # markdownx's own URLconf lets anyone upload and preview; these names are
     # the ones its editor widget looks up, wrapped for staff only.

@@ -18,3 +18,23 @@ def link_phone_numbers(text):
         return format_html('<a href="tel:{}">{}</a>', dial, number)
 
     return mark_safe(_PHONE_NUMBER.sub(link, escape(text)))
+
+
+# Words that show a text is about suicidal thoughts or self-harm. Deliberately
+# broad: a false alarm costs a crisis box, a miss could cost far more.
+_CRISIS_LANGUAGE = re.compile(
+    r"suicid"
+    r"|self[-\s]?harm"
+    r"|\bkill(?:ing)?\s+(?:my|him|her|them)sel(?:f|ves)"
+    r"|\bend(?:ing)?\s+(?:my|his|her|their)\s+li(?:fe|ves)"
+    r"|\b(?:want|wanted|wanting)\s+to\s+die\b"
+    r"|\bhurt(?:ing)?\s+(?:my|him|her|them)sel(?:f|ves)"
+    r"|\bno\s+reason\s+to\s+live\b"
+    r"|\boverdos",
+    re.IGNORECASE,
+)
+
+
+def mentions_crisis(text):
+    """Whether `text` speaks of suicidal thoughts or self-harm."""
+    return bool(_CRISIS_LANGUAGE.search(text or ""))

@@ -1,14 +1,29 @@
 """The site's main navigation and which of its entries a request is in."""
 
-# (key, label, URL name); the key is the URL namespace, or the URL name for pages outside one.
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    label: str
+    url_name: str
+    # The "namespace:name" (or bare name, or namespace) of every page under this entry.
+    covers: tuple
+
+
 MAIN_NAVIGATION = [
-    ("home", "Home", "home"),
-    ("articles", "Articles", "articles:list"),
+    NavigationItem("Home", "home", ("home",)),
+    NavigationItem("Treatments", "topics:treatments", ("topics:treatments", "topics:treatment")),
+    NavigationItem("Who it may help", "topics:candidacy", ("topics:candidacy",)),
+    NavigationItem("Safety", "topics:safety", ("topics:safety",)),
+    NavigationItem("Articles", "articles:list", ("articles",)),
 ]
 
 
-def current_section(request):
+def current_item(request):
+    """The navigation entry the requested page belongs to, or None."""
     match = getattr(request, "resolver_match", None)
     if match is None:
         return None
-    return match.namespace or match.url_name
+    names = {match.view_name, match.namespace, match.url_name}
+    return next((item for item in MAIN_NAVIGATION if names & set(item.covers)), None)

@@ -2,7 +2,7 @@
 
 import itertools
 
-from articles.models import Article, Section
+from articles.models import Article, Section, TopicPage, TopicSection
 from references.models import Reference, ReferenceAuthor
 
 _sequence = itertools.count(1)
@@ -41,3 +41,17 @@ def make_section(*, article, position=1, body="Text.", **fields):
     fields.setdefault("heading", f"Section {position}")
     fields.setdefault("anchor", f"section-{position}")
     return Section.objects.create(article=article, position=position, body=body, **fields)
+
+
+def make_topic_page(*, sections=(), **fields):
+    """A published topic page showing `sections` (Section objects) in order."""
+    number = next(_sequence)
+    fields.setdefault("title", f"Topic {number}")
+    fields.setdefault("slug", f"topic-{number}")
+    fields.setdefault("summary", "A summary.")
+    fields.setdefault("intro", "An introduction.")
+    fields.setdefault("status", TopicPage.Status.PUBLISHED)
+    page = TopicPage.objects.create(**fields)
+    for position, section in enumerate(sections, 1):
+        TopicSection.objects.create(page=page, section=section, position=position)
+    return page

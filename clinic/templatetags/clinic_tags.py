@@ -1,7 +1,8 @@
 from django import template
+from django.urls import reverse
 
 from ..crisis import link_phone_numbers
-from ..navigation import MAIN_NAVIGATION, current_section
+from ..navigation import MAIN_NAVIGATION, current_item
 
 register = template.Library()
 
@@ -13,15 +14,24 @@ def phone_links(text):
 
 @register.inclusion_tag("includes/main_navigation.html", takes_context=True)
 def main_navigation(context):
-    current = current_section(context["request"])
-    return {
-        "items": [
-            {"label": label, "url_name": url_name, "current": key == current}
-            for key, label, url_name in MAIN_NAVIGATION
-        ]
-    }
+    request = context["request"]
+    current = current_item(request)
+    items = []
+    for item in MAIN_NAVIGATION:
+        url = reverse(item.url_name)
+        # "page" on the entry's own page, "true" on pages beneath it.
+        marker = ("page" if request.path == url else "true") if item == current else None
+        items.append({"label": item.label, "url": url, "current": marker})
+    return {"items": items}
 
 
 @register.inclusion_tag("includes/crisis_box.html", takes_context=True)
-def crisis_box(context, heading_level=2):
-    return {"clinic": context["clinic"], "heading_level": heading_level}
+def crisis_box(context, inline=False):
+    """The crisis message; `inline` beside content, without a heading of its own."""
+    return {"clinic": context["clinic"], "inline": inline}
+
+
+@register.inclusion_tag("includes/breadcrumbs.html")
+def breadcrumbs(current, *trail):
+    """`trail` is label, url, label, url… for the pages between Home and `current`."""
+    return {"current": current, "trail": list(zip(trail[::2], trail[1::2], strict=True))}

@@ -30,7 +30,7 @@ def test_following_a_citation_lands_on_its_reference_and_back(site, phone_page):
 def test_contents_link_scrolls_to_its_section(site, desktop_page):
     page = desktop_page
     page.goto(site.url + HASTY)
-    page.get_by_role("navigation", name="Contents").get_by_role(
+    page.get_by_role("navigation", name="On this page").get_by_role(
         "link", name="Ketamine for Patients with PTSD"
     ).click()
     expect(page.get_by_role("heading", name="Ketamine for Patients with PTSD")).to_be_in_viewport()

@@ -53,7 +53,7 @@ def test_cited_keys_reads_markers_in_order_without_duplicates():
 def test_seed_article_merges_the_duplicate_reference(client, db):
     """The source lists the same paper as references 1 and 6: one entry, cited twice."""
     response = client.get("/articles/who-can-benefit-from-ketamine-therapy/")
-    references = response.context["citations"].references
+    references = response.context["page"].references
     keys = [entry.reference.key for entry in references]
     assert len(keys) == len(set(keys)) == 21
     zunszain = references[0]

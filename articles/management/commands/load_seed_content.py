@@ -1,10 +1,10 @@
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
-from articles.models import Article, Section
+from articles.models import Article, Section, TopicPage
 from references.models import Reference
 
-SEED_FIXTURES = ["references", "articles"]
+SEED_FIXTURES = ["references", "articles", "topics"]
 
 
 class Command(BaseCommand):
@@ -16,20 +16,24 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, verbosity=1, **options):
         if Article.objects.exists() and not force:
-            self.stdout.write("Articles already exist; seed content not loaded.")
+            if verbosity:
+                self.stdout.write("Articles already exist; seed content not loaded.")
             return
         call_command("loaddata", *SEED_FIXTURES, verbosity=0)
         # loaddata stores rows as they are in the fixture; derived HTML is made here.
         Section.objects.all().rerender()
         for article in Article.objects.all():
             article.save(update_fields=["attribution_html"])
+        for page in TopicPage.objects.all():
+            page.save(update_fields=["intro_html"])
         for reference in Reference.objects.prefetch_related("authors"):
             reference.refresh_formatted()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Loaded {Article.objects.count()} articles, {Section.objects.count()} sections "
-                f"and {Reference.objects.count()} references."
+        if verbosity:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded {Article.objects.count()} articles, {Section.objects.count()} sections, "
+                    f"{TopicPage.objects.count()} topic pages and {Reference.objects.count()} references."
+                )
             )
-        )

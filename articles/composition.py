@@ -1,0 +1,107 @@
+"""Assemble a page from article sections: numbered citations, unique anchors, contents.
+
+Article pages and topic pages are both an ordered list of sections; a topic page
+takes them from several articles. `compose_page` works on loaded objects only
+and makes no queries.
+"""
+
+from dataclasses import dataclass, field
+
+from references.citations import number_citations
+
+from .models import TreatmentFact
+
+
+@dataclass
+class PageSection:
+    section: object
+    anchor: str
+    level: int
+    html: str = ""
+    children: list = field(default_factory=list)
+
+    @property
+    def heading(self):
+        return self.section.heading
+
+
+@dataclass
+class ComposedPage:
+    sections: list
+    references: list
+    contents: list
+
+
+def compose_page(sections, references, *, flatten_levels=False):
+    """Number citations over `sections` and give each a unique anchor on the page.
+
+    `flatten_levels` shows every section at level 2, for pages whose sections
+    come without the parent sections that introduce them.
+    """
+    citations = number_citations(sections, references)
+    used = set()
+    page_sections = []
+    for cited in citations.sections:
+        page_sections.append(
+            PageSection(
+                section=cited.section,
+                anchor=_unique(cited.section.anchor, used),
+                level=2 if flatten_levels else cited.section.level,
+                html=cited.html,
+            )
+        )
+    return ComposedPage(
+        sections=page_sections,
+        references=citations.references,
+        contents=_contents(page_sections),
+    )
+
+
+def _unique(anchor, used):
+    candidate, number = anchor, 2
+    while candidate in used:
+        candidate = f"{anchor}-{number}"
+        number += 1
+    used.add(candidate)
+    return candidate
+
+
+def _contents(page_sections):
+    """Titled sections; level-3 ones nested under the level-2 one before them."""
+    entries = []
+    for page_section in page_sections:
+        if not page_section.heading:
+            continue
+        entry = PageSection(page_section.section, page_section.anchor, page_section.level)
+        if page_section.level == 3 and entries:
+            entries[-1].children.append(entry)
+        else:
+            entries.append(entry)
+    return entries
+
+
+@dataclass
+class ComparisonRow:
+    label: str
+    cells: list
+
+
+def comparison_rows(treatments):
+    """The comparison table: one row per aspect, a (treatment, fact or None) cell per treatment.
+
+    Each treatment must come with its facts loaded (`TopicPage.objects.for_comparison()`).
+    """
+    facts = {
+        (fact.treatment_id, fact.aspect): fact
+        for treatment in treatments
+        for fact in treatment.facts.all()
+    }
+    return [
+        ComparisonRow(
+            label=aspect.label,
+            cells=[
+                (treatment, facts.get((treatment.pk, aspect.value))) for treatment in treatments
+            ],
+        )
+        for aspect in TreatmentFact.Aspect
+    ]

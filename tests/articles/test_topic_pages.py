@@ -1,0 +1,258 @@
+"""Topic pages compose article sections: shared edits, fresh numbering, one reference list."""
+
+import re
+
+import lxml.html
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article, Section, TopicPage
+from tests.factories import make_article, make_reference, make_section, make_topic_page
+
+pytestmark = pytest.mark.django_db
+
+TOPIC_URLS = {
+    "/treatments/": "Ketamine treatment options",
+    "/treatments/esketamine-nasal-spray/": "Esketamine (Spravato) nasal spray",
+    "/treatments/iv-ketamine-infusion/": "Intravenous (IV) ketamine infusion",
+    "/treatments/ketamine-assisted-psychotherapy/": "Ketamine-assisted psychotherapy (KAP)",
+    "/candidacy/": "Who may benefit from ketamine therapy?",
+    "/safety/": "Is ketamine therapy safe?",
+}
+
+
+def _document(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response, lxml.html.fromstring(response.content)
+
+
+@pytest.mark.parametrize("url, title", TOPIC_URLS.items())
+def test_topic_page_shows_its_sections_with_their_source(client, url, title):
+    response, document = _document(client, url)
+    assert document.findtext(".//h1") == title
+    page = response.context["page"]
+    expected = [section.heading for section in TopicPage.objects.get(title=title).live_sections()]
+    assert expected, "the seed composition gives every page sections"
+    assert [part.heading for part in page.sections] == expected
+    sources = document.xpath("//p[@class='section__source']/a/text()")
+    assert len(sources) == len(expected)
+    assert set(sources) <= set(Article.objects.values_list("title", flat=True))
+
+
+def test_candidacy_covers_the_conditions_and_who_it_may_not_suit(client):
+    _, document = _document(client, "/candidacy/")
+    headings = " ".join(document.xpath("//main//h2/text()"))
+    for expected in [
+        "Treatment-Resistant Depression",
+        "Anxiety",
+        "PTSD",
+        "Bipolar",
+        "Chronic Pain",
+        "not appropriate",
+        "Medical Screening",
+    ]:
+        assert expected in headings
+
+
+def test_editing_a_section_changes_every_page_that_shows_it(client):
+    during = Section.objects.get(anchor="during-treatment")
+    pages = [page.get_absolute_url() for page in during.pages_using()]
+    assert len(pages) >= 3
+    during.body = "Monitoring text rewritten by the clinic’s reviewer."
+    during.save()
+    for url in [*pages, during.article.get_absolute_url()]:
+        assert (
+            "Monitoring text rewritten by the clinic’s reviewer."
+            in client.get(url).content.decode()
+        )
+
+
+def test_citations_are_numbered_afresh_on_each_page(client):
+    """On the article, the WHO fact sheet is reference 3; on the candidacy page it comes first."""
+    article_page = client.get("/articles/who-can-benefit-from-ketamine-therapy/").context["page"]
+    topic_page = client.get("/candidacy/").context["page"]
+    number_on = lambda page: {entry.reference.key: entry.number for entry in page.references}  # noqa: E731
+    assert number_on(article_page)["who-depression"] == 3
+    assert number_on(topic_page)["who-depression"] == 1
+    assert [entry.number for entry in topic_page.references] == list(
+        range(1, len(topic_page.references) + 1)
+    )
+
+
+def test_a_reference_cited_by_two_articles_is_listed_once(client):
+    shared = make_reference(key="shared-ref")
+    first = make_article(sections=["From the first article [@shared-ref]."])
+    second = make_article(sections=["From the second article [@shared-ref]."])
+    topic = make_topic_page(sections=[*first.sections.all(), *second.sections.all()])
+    response, document = _document(client, topic.get_absolute_url())
+    entries = response.context["page"].references
+    assert [entry.reference for entry in entries] == [shared]
+    assert entries[0].backlinks == ["cite-1-1", "cite-1-2"]
+    assert len(document.xpath("//ol[@class='reference-list']/li")) == 1
+
+
+def test_sections_with_the_same_anchor_get_distinct_ids(client):
+    first = make_article(sections=["One."])
+    second = make_article(sections=["Two."])
+    topic = make_topic_page(sections=[*first.sections.all(), *second.sections.all()])
+    html = client.get(topic.get_absolute_url()).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert 'href="#section-1"' in html and 'href="#section-1-2"' in html
+
+
+def test_sections_of_unpublished_articles_are_left_out(client):
+    draft = make_article(status=Article.Status.DRAFT, sections=["Draft-only words."])
+    live = make_article(sections=["Published words."])
+    topic = make_topic_page(sections=[*draft.sections.all(), *live.sections.all()])
+    html = client.get(topic.get_absolute_url()).content.decode()
+    assert "Published words." in html
+    assert "Draft-only words." not in html
+
+
+def test_draft_topic_page_is_not_found_nor_listed(client):
+    draft = make_topic_page(status=TopicPage.Status.DRAFT, title="Unfinished topic")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert "Unfinished topic" not in client.get("/").content.decode()
+
+
+def test_other_addresses_of_a_page_redirect_to_its_own(client):
+    response = client.get("/topics/safety/")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/safety/"
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_topic_page_query_count_does_not_grow_with_sections(client):
+    def topic_with(count):
+        references = [make_reference() for _ in range(count)]
+        articles = [
+            make_article(sections=[f"Claim [@{reference.key}]."]) for reference in references
+        ]
+        return make_topic_page(
+            sections=[article.sections.get() for article in articles]
+        ).get_absolute_url()
+
+    small, large = topic_with(2), topic_with(30)
+    assert _queries(client, small) == _queries(client, large) <= 6
+
+
+def test_treatments_page_query_count_does_not_grow_with_treatments(client):
+    baseline = _queries(client, "/treatments/")
+    parent = TopicPage.objects.get(slug="treatments")
+    article = make_article()
+    for number in range(5):
+        make_topic_page(
+            parent=parent,
+            sections=[make_section(article=article, position=number, anchor=f"t{number}")],
+        )
+    assert _queries(client, "/treatments/") == baseline
+
+
+def test_comparison_table_has_every_treatment_and_aspect_and_links_each_fact(client):
+    response, document = _document(client, "/treatments/")
+    table = document.find(".//table")
+    columns = [th.text_content().strip() for th in table.xpath(".//thead//th")]
+    assert columns == [
+        "Esketamine nasal spray",
+        "IV ketamine infusion",
+        "Ketamine-assisted psychotherapy",
+    ]
+    rows = {row.find("th").text_content().strip(): row for row in table.xpath(".//tbody/tr")}
+    assert "FDA-approved in 2019" in rows["Regulatory status"].xpath("td")[0].text_content()
+    assert "Off-label" in rows["Regulatory status"].xpath("td")[1].text_content()
+    assert "six treatments over 2-3 weeks" in rows["Typical course"].xpath("td")[1].text_content()
+    for link in table.xpath(".//a[@class='comparison__source']/@href"):
+        path, anchor = link.split("#")
+        target = client.get(path).content.decode()
+        assert f'id="{anchor}"' in target, link
+
+
+def test_every_comparison_fact_is_worded_as_in_its_source_section(client):
+    """Each fact's key words appear in the section it links to: nothing is invented."""
+    from articles.models import TreatmentFact
+
+    for fact in TreatmentFact.objects.select_related("section"):
+        words = [w for w in re.findall(r"[A-Za-z0-9-]{4,}", fact.text)]
+        body = fact.section.body.lower()
+        missing = [
+            w for w in words if w.lower() not in body and w.lower() not in ("direct", "intravenous")
+        ]
+        assert len(missing) <= len(words) // 3, (fact.text, missing)
+
+
+def test_treatment_page_is_under_treatments_in_breadcrumbs_and_navigation(client):
+    _, document = _document(client, "/treatments/iv-ketamine-infusion/")
+    crumbs = document.xpath("//nav[@aria-label='Breadcrumb']//a/text()")
+    assert crumbs == ["Home", "Ketamine treatment options"]
+    current = document.xpath("//nav[@aria-label='Main']//a[@aria-current]")
+    assert [(a.text, a.get("aria-current")) for a in current] == [("Treatments", "true")]
+    assert "Two models: infusion only or combined with therapy" in document.text_content()
+
+
+@pytest.mark.parametrize(
+    "url, label",
+    [
+        ("/", "Home"),
+        ("/treatments/", "Treatments"),
+        ("/candidacy/", "Who it may help"),
+        ("/safety/", "Safety"),
+        ("/articles/", "Articles"),
+    ],
+)
+def test_navigation_marks_the_current_page(client, url, label):
+    _, document = _document(client, url)
+    current = document.xpath("//nav[@aria-label='Main']//a[@aria-current='page']/text()")
+    assert current == [label]
+
+
+def test_crisis_box_is_beside_sections_that_discuss_suicide_only(client):
+    _, document = _document(client, "/candidacy/")
+    for section in document.xpath("//section[contains(@class, 'section ')]"):
+        has_box = bool(section.xpath(".//*[contains(@class, 'crisis-box--inline')]"))
+        text = section.text_content().lower()
+        discusses = (
+            "suicid" in text.replace("if you are thinking about suicide", "") or "self-harm" in text
+        )
+        assert has_box == discusses, section.get("id")
+    trd = document.get_element_by_id("ketamine-therapy-for-treatment-resistant-depression")
+    assert trd.xpath(".//a[@href='tel:988']")
+
+
+def test_deleting_a_section_shown_on_a_topic_page_is_refused_naming_the_page(client, staff_client):
+    article = Article.objects.get(slug="ketamine-therapy-for-depression-guide")
+    during = article.sections.get(anchor="during-treatment")
+    change_url = f"/admin/articles/article/{article.pk}/change/"
+    form = staff_client.get(change_url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    formset = staff_client.get(change_url).context["inline_admin_formsets"][0].formset
+    data.update(_formset_data(formset))
+    index = next(i for i, f in enumerate(formset.forms) if f.instance.pk == during.pk)
+    data[f"sections-{index}-DELETE"] = "on"
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "protected related objects" in html and "Is ketamine therapy safe?" in html
+    assert Section.objects.filter(pk=during.pk).exists()
+
+
+def _formset_data(formset):
+    data = {
+        f"{formset.prefix}-TOTAL_FORMS": str(len(formset.forms)),
+        f"{formset.prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
+    }
+    for form in formset.forms:
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if hasattr(value, "pk"):
+                value = value.pk
+            if value is not None:
+                data[form.add_prefix(name)] = value
+    return data

@@ -27,7 +27,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "status"]}),
+        (None, {"fields": ["title", "slug", "summary", "standfirst", "status"]}),
         (
             "Author and source",
             {"fields": [("author_name", "author_credentials"), "publisher", "source_url"]},

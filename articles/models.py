@@ -22,6 +22,8 @@ RESERVED_ANCHORS = {
     "treatment-types",
 }
 RESERVED_ANCHOR_PREFIXES = ("ref-", "cite-", "contents-", "references-")
+# Each section's heading takes the id "<anchor>-heading".
+RESERVED_ANCHOR_SUFFIXES = ("-heading",)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -42,6 +44,10 @@ class Article(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(help_text="One or two sentences shown in article lists.")
+    standfirst = models.TextField(
+        blank=True,
+        help_text="The source’s own introductory line, shown under the title, if it has one.",
+    )
     author_name = models.CharField(max_length=200)
     author_credentials = models.CharField(
         max_length=100, blank=True, help_text="For example RN, MD, PhD."
@@ -97,6 +103,12 @@ class Article(models.Model):
         return self.author_name
 
     def clean(self):
+        if cited_keys(render_markdown(self.attribution)):
+            raise ValidationError(
+                {
+                    "attribution": "Citations are numbered only in sections; cite the reference in a section."
+                }
+            )
         if self.updated_on and not self.published_on:
             raise ValidationError({"updated_on": "Set the published date first."})
         if self.updated_on and self.published_on and self.updated_on < self.published_on:
@@ -154,12 +166,27 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.anchor:
-            self.anchor = slugify(self.heading)[:100] or "introduction"
+            self.anchor = self._free_anchor()
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    def _free_anchor(self):
+        """An anchor made from the heading that no other section of the article has."""
+        base = slugify(self.heading)[:90].removesuffix("-heading") or "section"
+        taken = set()
+        if self.article_id:
+            taken = set(
+                Section.objects.filter(article_id=self.article_id)
+                .exclude(pk=self.pk)
+                .values_list("anchor", flat=True)
+            )
+        anchor, number = base, 2
+        while anchor in taken or anchor in RESERVED_ANCHORS:
+            anchor, number = f"{base}-{number}", number + 1
+        return anchor
 
     def pages_using(self):
         """Topic pages that show this section or cite it in the comparison table."""
@@ -174,8 +201,12 @@ class Section(models.Model):
 
     def clean(self):
         if not self.anchor:
-            self.anchor = slugify(self.heading)[:100] or "introduction"
-        if self.anchor in RESERVED_ANCHORS or self.anchor.startswith(RESERVED_ANCHOR_PREFIXES):
+            self.anchor = self._free_anchor()
+        if (
+            self.anchor in RESERVED_ANCHORS
+            or self.anchor.startswith(RESERVED_ANCHOR_PREFIXES)
+            or self.anchor.endswith(RESERVED_ANCHOR_SUFFIXES)
+        ):
             raise ValidationError(
                 {"anchor": f"“{self.anchor}” is used by the page itself; choose another anchor."}
             )

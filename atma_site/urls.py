@@ -26,5 +26,10 @@ urlpatterns = [
     path("markdownx/upload/", staff_only(ImageUploadView.as_view()), name="markdownx_upload"),
 ]
 
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+if settings.SERVE_MEDIA:
+    # Uploads are raster images only (see MARKDOWNX_UPLOAD_CONTENT_TYPES); a front
+    # proxy may serve MEDIA_ROOT instead, with SERVE_MEDIA=false.
+    def serve_media(request, path):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve_media))

@@ -7,6 +7,7 @@ from .models import ClinicSettings
 class ClinicSettingsAdmin(admin.ModelAdmin):
     fieldsets = [
         ("Clinic", {"fields": ["clinic_name", "phone", "email", "address"]}),
+        ("Home page", {"fields": ["home_title", "home_intro"]}),
         ("Shown on every page", {"fields": ["crisis_message", "disclaimer"]}),
     ]
 

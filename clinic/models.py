@@ -14,6 +14,15 @@ class ClinicSettings(models.Model):
     )
     email = models.CharField(max_length=200, default=PLACEHOLDER)
     address = models.TextField(default=PLACEHOLDER)
+    home_title = models.CharField(max_length=120, default="Ketamine-assisted therapy, explained")
+    home_intro = models.TextField(
+        default=(
+            "ATMA CENA offers ketamine-assisted therapy. This site explains what the treatment "
+            "is, who it may help, and what to expect, with the research sources behind each "
+            "statement."
+        ),
+        help_text="The home page’s opening paragraph.",
+    )
     crisis_message = models.TextField(
         default="In an emergency call 911. Suicide & Crisis Lifeline: call or text 988.",
         help_text="Shown at the top of the home page and wherever suicidal thoughts are "

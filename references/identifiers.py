@@ -26,7 +26,7 @@ def normalize_pmid(value):
 
 
 def normalize_pmcid(value):
-    value = (value or "").strip().upper().replace("PMCID:", "").strip()
+    value = re.sub(r"^PMCID:?\s*", "", (value or "").strip().upper())
     if value.isdigit():
         value = f"PMC{value}"
     return value

@@ -1,3 +1,5 @@
+import calendar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -57,10 +59,10 @@ class Reference(models.Model):
     pages = models.CharField(max_length=40, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True, validators=[identifiers.validate_doi])
     pmid = models.CharField(
-        "PMID", max_length=12, blank=True, validators=[identifiers.validate_pmid]
+        "PMID", max_length=30, blank=True, validators=[identifiers.validate_pmid]
     )
     pmcid = models.CharField(
-        "PMCID", max_length=14, blank=True, validators=[identifiers.validate_pmcid]
+        "PMCID", max_length=30, blank=True, validators=[identifiers.validate_pmcid]
     )
     url = models.URLField("URL", max_length=500, blank=True)
     accessed = models.DateField("accessed on", null=True, blank=True)
@@ -81,13 +83,22 @@ class Reference(models.Model):
         ordering = ["key"]
         constraints = [
             models.UniqueConstraint(
-                Lower("doi"), condition=~Q(doi=""), name="reference_unique_doi"
+                Lower("doi"),
+                condition=~Q(doi=""),
+                name="reference_unique_doi",
+                violation_error_message="Another reference already has this DOI.",
             ),
             models.UniqueConstraint(
-                fields=["pmid"], condition=~Q(pmid=""), name="reference_unique_pmid"
+                fields=["pmid"],
+                condition=~Q(pmid=""),
+                name="reference_unique_pmid",
+                violation_error_message="Another reference already has this PMID.",
             ),
             models.UniqueConstraint(
-                fields=["pmcid"], condition=~Q(pmcid=""), name="reference_unique_pmcid"
+                fields=["pmcid"],
+                condition=~Q(pmcid=""),
+                name="reference_unique_pmcid",
+                violation_error_message="Another reference already has this PMCID.",
             ),
             models.CheckConstraint(
                 condition=Q(issued_month__isnull=True) | Q(issued_year__isnull=False),
@@ -104,19 +115,41 @@ class Reference(models.Model):
         return f"{self.key}: {self.title} ({year})"
 
     def save(self, *args, **kwargs):
-        self.doi = identifiers.normalize_doi(self.doi)
-        self.pmid = identifiers.normalize_pmid(self.pmid)
-        self.pmcid = identifiers.normalize_pmcid(self.pmcid)
+        self.normalize_identifiers()
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def normalize_identifiers(self):
         self.doi = identifiers.normalize_doi(self.doi)
         self.pmid = identifiers.normalize_pmid(self.pmid)
         self.pmcid = identifiers.normalize_pmcid(self.pmcid)
+
+    def clean_fields(self, exclude=None):
+        # Staff paste "https://doi.org/…" or "PMID: 123": normalise before validating.
+        self.normalize_identifiers()
+        super().clean_fields(exclude)
+
+    def clean(self):
         if self.issued_month and not self.issued_year:
             raise ValidationError({"issued_month": "Give the year before the month."})
         if self.issued_day and not self.issued_month:
             raise ValidationError({"issued_day": "Give the month before the day."})
+        if self.issued_day:
+            last_day = calendar.monthrange(self.issued_year, self.issued_month)[1]
+            if self.issued_day > last_day:
+                raise ValidationError({"issued_day": f"That month has {last_day} days."})
+        errors = {}
+        others = Reference.objects.exclude(pk=self.pk)
+        for field, label, lookup in [
+            ("doi", "DOI", "doi__iexact"),
+            ("pmid", "PMID", "pmid"),
+            ("pmcid", "PMCID", "pmcid"),
+        ]:
+            value = getattr(self, field)
+            existing = others.filter(**{lookup: value}).first() if value else None
+            if existing:
+                errors[field] = f"This {label} is already on reference “{existing.key}”."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def doi_url(self):
@@ -190,7 +223,6 @@ class ReferenceAuthor(models.Model):
     def to_csl(self):
         if self.literal:
             return {"literal": self.literal}
-        name = {"family": self.family, "given": self.given}
-        if self.suffix:
-            name["suffix"] = self.suffix
-        return name
+        name = {"family": self.family, "given": self.given, "suffix": self.suffix}
+        # An empty given name would print as "Al-harbi, ." in APA.
+        return {part: value for part, value in name.items() if value}

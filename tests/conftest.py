@@ -31,6 +31,8 @@ def seeds_dir():
     """The source texts beside the repository (`../shared/seeds`), or ATMA_SEEDS_DIR."""
     path = Path(os.environ.get("ATMA_SEEDS_DIR", REPO.parent / "shared" / "seeds"))
     if not path.is_dir():
+        if os.environ.get("REQUIRE_SEEDS"):
+            pytest.fail(f"REQUIRE_SEEDS is set but the seed source texts are not at {path}")
         pytest.skip(f"the seed source texts are not at {path}; set ATMA_SEEDS_DIR")
     return path
 

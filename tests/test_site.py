@@ -93,6 +93,26 @@ def test_crisis_message_is_editable_in_clinic_settings(client):
     assert "call or text 988" not in html
 
 
+def test_home_page_text_is_editable_in_clinic_settings(client):
+    from clinic.models import ClinicSettings
+
+    settings_row = ClinicSettings.load()
+    settings_row.home_title = "Welcome to the clinic"
+    settings_row.home_intro = "An introduction written by staff."
+    settings_row.save()
+    document = lxml.html.fromstring(client.get("/").content)
+    assert document.findtext(".//h1") == "Welcome to the clinic"
+    assert "An introduction written by staff." in document.text_content()
+
+
+def test_uploaded_media_is_served_without_debug(client, settings):
+    (settings.MEDIA_ROOT / "markdownx").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "markdownx" / "dot.png").write_bytes(b"\x89PNG fake")
+    response = client.get("/media/markdownx/dot.png")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/png"
+
+
 def test_no_model_changes_lack_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 

@@ -62,3 +62,42 @@ def test_references_are_searchable_by_author_doi_pmid_and_title(staff_client, te
         "synaptogenesis": "zunszain2013",
     }[term]
     assert expected in keys
+
+
+def test_blank_anchor_that_would_collide_gets_a_free_one(staff_client):
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    form = _section_form(article, "More text.")
+    form.update(heading="How ketamine works", anchor="")
+    assert staff_client.post("/admin/articles/section/add/", form).status_code == 302
+    second = _section_form(article, "Even more.")
+    second.update(heading="", anchor="")
+    assert staff_client.post("/admin/articles/section/add/", second).status_code == 302
+    anchors = list(article.sections.values_list("anchor", flat=True))
+    assert "how-ketamine-works-2" in anchors
+    assert len(anchors) == len(set(anchors))
+
+
+@pytest.mark.parametrize("anchor", ["references", "ref-3", "how-ketamine-works-heading"])
+def test_anchor_that_would_clash_with_page_ids_is_refused(staff_client, anchor):
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    form = _section_form(article, "Text.")
+    form["anchor"] = anchor
+    response = staff_client.post("/admin/articles/section/add/", form)
+    assert response.status_code == 200
+    assert "is used by the page itself" in response.content.decode()
+
+
+def test_citation_in_the_attribution_is_refused(db):
+    from django.core.exceptions import ValidationError
+
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    article.attribution += "\n\nSee [@andrade2017]."
+    with pytest.raises(ValidationError) as error:
+        article.full_clean()
+    assert "attribution" in error.value.message_dict
+
+
+def test_section_admin_lists_the_topic_pages_showing_it(staff_client):
+    section = Section.objects.get(anchor="during-treatment")
+    html = staff_client.get(f"/admin/articles/section/{section.pk}/change/").content.decode()
+    assert "Is ketamine therapy safe?" in html

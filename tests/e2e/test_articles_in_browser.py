@@ -43,3 +43,14 @@ def test_axe_finds_no_violations(site, phone_page, path):
     phone_page.goto(site.url + path)
     results = Axe().run(phone_page)
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (320, 568)])
+def test_crisis_box_is_seen_without_scrolling_on_a_phone(site, browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(site.url + "/")
+    box = page.locator(".crisis-box").first
+    expect(box).to_be_in_viewport(ratio=1)
+    expect(box.get_by_role("link", name="988")).to_have_attribute("href", "tel:988")
+    context.close()

@@ -41,8 +41,12 @@ def test_organisation_author_is_kept_whole_and_not_repeated_as_site_name(db):
 def test_markup_in_a_title_is_escaped_not_interpreted(db):
     reference = make_reference(title='Dose <script>alert(1)</script> & "response"')
     entry = format_reference(reference, "apa")
-    assert "<script" not in entry
-    assert "&lt;script&gt;" in entry
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in entry
+
+
+def test_author_with_family_name_only_has_no_stray_punctuation(db):
+    entry = format_reference(Reference.objects.get(key="alharbi2012"), "apa")
+    assert entry.startswith("Al-harbi. (2012).")
 
 
 def test_unknown_style_fails_with_the_setting_named(zunszain):

@@ -72,3 +72,45 @@ def test_seed_references_carry_every_identifier_the_source_gives(db):
     assert who.authors.get().literal == "World Health Organization"
     assert who.accessed.isoformat() == "2022-01-27"
     assert who.issued_year is None
+
+
+def _admin_form(**fields):
+    data = {
+        "key": "pasted2024",
+        "type": "article-journal",
+        "title": "A pasted paper",
+        "authors-TOTAL_FORMS": "1",
+        "authors-INITIAL_FORMS": "0",
+        "authors-0-position": "1",
+        "authors-0-family": "Paster",
+    }
+    data.update(fields)
+    return data
+
+
+def test_identifiers_pasted_in_the_admin_are_normalised_not_refused(staff_client):
+    response = staff_client.post(
+        "/admin/references/reference/add/",
+        _admin_form(
+            doi="https://doi.org/10.5555/Pasted.1", pmid="PMID: 99887766", pmcid="PMCID: PMC1234567"
+        ),
+    )
+    assert response.status_code == 302
+    stored = Reference.objects.get(key="pasted2024")
+    assert (stored.doi, stored.pmid, stored.pmcid) == ("10.5555/Pasted.1", "99887766", "PMC1234567")
+
+
+def test_duplicate_doi_in_the_admin_names_the_existing_reference(staff_client):
+    response = staff_client.post(
+        "/admin/references/reference/add/", _admin_form(doi="doi:10.1038/MP.2013.87")
+    )
+    assert response.status_code == 200
+    assert "This DOI is already on reference “zunszain2013”." in response.content.decode()
+    assert not Reference.objects.filter(key="pasted2024").exists()
+
+
+def test_impossible_date_is_refused(db):
+    reference = Reference(key="feb30", title="T", issued_year=2021, issued_month=2, issued_day=30)
+    with pytest.raises(ValidationError) as error:
+        reference.full_clean()
+    assert "28 days" in str(error.value.message_dict["issued_day"])

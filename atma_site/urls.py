@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 from django.views.static import serve
 from markdownx.views import ImageUploadView, MarkdownifyView
 
@@ -15,6 +16,18 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("articles/", include("articles.urls")),
     path("", include("articles.topic_urls")),
+    path("enquire/", include("enquiries.urls")),
+    path(
+        "privacy/",
+        TemplateView.as_view(
+            template_name="enquiries/privacy.html",
+            extra_context={
+                "retention_days": settings.ENQUIRY_RETENTION_DAYS,
+                "rate_limit_minutes": max(1, settings.ENQUIRY_RATE_LIMIT[1] // 60),
+            },
+        ),
+        name="privacy",
+    ),
     path("admin/", admin.site.urls),
     # markdownx's own URLconf lets anyone upload and preview; these names are
     # the ones its editor widget looks up, wrapped for staff only.

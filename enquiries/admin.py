@@ -1,0 +1,160 @@
+import csv
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils import timezone
+
+from .models import Enquiry, EnquiryNote, Notification, RoutingRule, StatusChange
+
+HANDLERS_GROUP = "Enquiry handlers"
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class EnquiryNoteInline(admin.TabularInline):
+    model = EnquiryNote
+    extra = 1
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    verbose_name_plural = "internal notes (never shown to the enquirer)"
+
+    def has_change_permission(self, request, obj=None):
+        return False  # notes are a record: add new ones, never rewrite old ones
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ["changed_at", "from_status", "to_status", "changed_by"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "status history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NotificationInline(admin.TabularInline):
+    model = Notification
+    extra = 0
+    fields = ["recipient", "status", "attempts", "last_attempt_at", "sent_at", "last_error"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "staff notifications"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _safe_cell(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+@admin.register(Enquiry)
+class EnquiryAdmin(admin.ModelAdmin):
+    list_display = ["reference", "created_at", "topic", "is_urgent", "status", "assigned_to"]
+    list_filter = ["status", "topic", "is_urgent", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["reference", "name", "email", "phone"]
+    list_select_related = ["assigned_to"]
+    date_hierarchy = "created_at"
+    actions = ["export_csv"]
+    inlines = [EnquiryNoteInline, StatusChangeInline, NotificationInline]
+    readonly_fields = [
+        "reference",
+        "created_at",
+        "is_urgent",
+        "name",
+        "email",
+        "phone",
+        "preferred_contact",
+        "topic",
+        "treatment",
+        "message",
+        "consented_at",
+    ]
+    fieldsets = [
+        ("Handling", {"fields": ["status", "assigned_to"]}),
+        (
+            "Enquiry",
+            {"fields": ["reference", "created_at", "is_urgent", "topic", "treatment", "message"]},
+        ),
+        ("Enquirer", {"fields": ["name", "email", "phone", "preferred_contact", "consented_at"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # enquiries come from the public form only
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("enquiries.export_enquiry")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(
+                    Q(groups__name=HANDLERS_GROUP) | Q(is_superuser=True),
+                    is_active=True,
+                    is_staff=True,
+                )
+                .distinct()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data:
+            StatusChange.objects.create(
+                enquiry=obj,
+                from_status=form.initial.get("status", ""),
+                to_status=obj.status,
+                changed_by=request.user,
+            )
+
+    def save_formset(self, request, form, formset, change):
+        notes = formset.save(commit=False)
+        for note in notes:
+            if isinstance(note, EnquiryNote) and note.author_id is None:
+                note.author = request.user
+            note.save()
+        formset.save_m2m()
+
+    @admin.action(description="Export selected enquiries as CSV", permissions=["export"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="enquiries-{stamp}.csv"'
+        columns = [
+            ("reference", lambda e: e.reference),
+            ("received", lambda e: timezone.localtime(e.created_at).isoformat(timespec="minutes")),
+            ("topic", lambda e: e.get_topic_display()),
+            ("treatment", lambda e: e.treatment.title if e.treatment else ""),
+            ("urgent", lambda e: "yes" if e.is_urgent else "no"),
+            ("status", lambda e: e.get_status_display()),
+            ("assigned to", lambda e: e.assigned_to.get_username() if e.assigned_to else ""),
+            ("name", lambda e: e.name),
+            ("email", lambda e: e.email),
+            ("phone", lambda e: e.phone),
+            ("preferred contact", lambda e: e.get_preferred_contact_display()),
+            ("message", lambda e: e.message),
+        ]
+        writer = csv.writer(response)
+        writer.writerow([name for name, _ in columns])
+        for enquiry in queryset.select_related("treatment", "assigned_to"):
+            writer.writerow([_safe_cell(value(enquiry)) for _, value in columns])
+        return response
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["topic", "recipient_names"]
+    filter_horizontal = ["recipients"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("recipients")
+
+    @admin.display(description="recipients")
+    def recipient_names(self, rule):
+        return ", ".join(user.get_username() for user in rule.recipients.all()) or "—"

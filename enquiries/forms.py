@@ -1,0 +1,174 @@
+"""The enquiry form: validates and normalises what a person types, asks for nothing more."""
+
+import re
+import time
+import unicodedata
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.html import format_html
+
+from articles.models import TopicPage
+
+from .models import Enquiry, Topic
+
+MESSAGE_MAX_LENGTH = 3000
+_STARTED_SALT = "enquiries.form-started"
+_PHONE = re.compile(r"^\+?[\d\s().-]+$")
+# Control characters other than tab and newline carry nothing a person typed on purpose.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def clean_text(value):
+    """Normalise Unicode and line ends and drop invisible control characters."""
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value).strip()
+
+
+def started_token(started_at=None):
+    """A signed record of when the form was shown, for the too-fast check."""
+    return signing.dumps(started_at if started_at is not None else time.time(), salt=_STARTED_SALT)
+
+
+def seconds_since(token):
+    """Seconds since the form carrying `token` was shown, or None if it was tampered with."""
+    try:
+        started_at = float(signing.loads(token, salt=_STARTED_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return time.time() - started_at
+
+
+class TreatmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, page):
+        return page.title
+
+
+class EnquiryForm(forms.ModelForm):
+    """Every field a person sees, plus three hidden ones that stop bots and double posts."""
+
+    # Hidden from people by CSS and from assistive technology; bots fill it in.
+    website = forms.CharField(required=False, label="Leave this field empty")
+    started = forms.CharField(widget=forms.HiddenInput)
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    topic = forms.ChoiceField(
+        choices=Topic.choices, widget=forms.RadioSelect, label="What is your enquiry about?"
+    )
+    treatment = TreatmentChoiceField(
+        queryset=TopicPage.objects.none(),
+        required=False,
+        empty_label="Not sure yet",
+        label="Which treatment are you asking about? (optional)",
+    )
+    preferred_contact = forms.ChoiceField(
+        choices=Enquiry.ContactMethod.choices,
+        widget=forms.RadioSelect,
+        label="How should we contact you?",
+    )
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": MESSAGE_MAX_LENGTH}),
+        max_length=MESSAGE_MAX_LENGTH,
+        label="Your message",
+        error_messages={"required": "Enter your message."},
+        help_text=f"Up to {MESSAGE_MAX_LENGTH} characters. Please do not include medical "
+        "records; we will ask for what we need when we talk.",
+    )
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": "Tick the box to let us contact you about your enquiry."},
+    )
+
+    class Meta:
+        model = Enquiry
+        fields = ["name", "email", "phone", "preferred_contact", "topic", "treatment", "message"]
+        labels = {"name": "Your name", "email": "Email address", "phone": "Phone number"}
+        help_texts = {
+            "email": "Give an email address, a phone number, or both.",
+            "phone": "Include the area code.",
+        }
+        error_messages = {
+            "name": {"required": "Enter your name."},
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["treatment"].queryset = TopicPage.objects.live().treatments()
+        self.fields["consent"].label = format_html(
+            "I agree that {} may store this enquiry and contact me about it, as the "
+            '<a href="{}">privacy notice</a> explains.',
+            "ATMA CENA",
+            reverse("privacy"),
+        )
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        self.fields["topic"].error_messages["required"] = "Choose what your enquiry is about."
+        self.fields["preferred_contact"].error_messages["required"] = (
+            "Choose how we should contact you."
+        )
+        if not self.is_bound:
+            self.initial.setdefault("started", started_token())
+            self.initial.setdefault("submission_token", uuid.uuid4())
+
+    def clean_name(self):
+        name = clean_text(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("Enter your name.")
+        return name
+
+    def clean_phone(self):
+        phone = clean_text(self.cleaned_data.get("phone", ""))
+        if phone and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 7):
+            raise forms.ValidationError(
+                "Enter a phone number using digits, for example 555 010 0199."
+            )
+        return phone
+
+    def clean_message(self):
+        message = clean_text(self.cleaned_data["message"])
+        if not message:
+            raise forms.ValidationError("Enter your message.")
+        return message
+
+    def clean(self):
+        cleaned = super().clean()
+        email, phone = cleaned.get("email"), cleaned.get("phone")
+        if "email" in cleaned and "phone" in cleaned and not email and not phone:
+            self.add_error("email", "Give an email address or a phone number so we can reply.")
+        method = cleaned.get("preferred_contact")
+        if method == Enquiry.ContactMethod.PHONE and "phone" in cleaned and not phone:
+            self.add_error(
+                "phone", "Give a phone number, or choose email as the way to contact you."
+            )
+        if method == Enquiry.ContactMethod.EMAIL and "email" in cleaned and not email:
+            self.add_error(
+                "email", "Give an email address, or choose phone as the way to contact you."
+            )
+        return cleaned
+
+    def looks_automated(self):
+        """A filled honeypot, or a post faster than a person could write one."""
+        if self.data.get("website"):
+            return True
+        elapsed = seconds_since(self.data.get("started"))
+        return elapsed is None or elapsed < settings.ENQUIRY_MIN_SECONDS
+
+    def full_clean(self):
+        super().full_clean()
+        # Tie each error (and any help text) to its field for screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                field, bound = self.fields[name], self[name]
+                described = [f"{bound.auto_id}_error"]
+                if field.help_text:
+                    described.append(f"{bound.auto_id}_helptext")
+                field.widget.attrs["aria-describedby"] = " ".join(described)

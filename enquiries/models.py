@@ -1,0 +1,177 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import TopicPage
+
+# Crockford's base32 without look-alike characters, for references read over the phone.
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_reference():
+    return "ENQ-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+class Topic(models.TextChoices):
+    CANDIDACY = "candidacy", "Am I a candidate?"
+    TREATMENT_OPTIONS = "treatment_options", "Treatment options"
+    COSTS = "costs", "Costs and insurance"
+    SOMEONE_ELSE = "someone_else", "Asking for someone else"
+    OTHER = "other", "Something else"
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def older_than(self, days):
+        return self.filter(created_at__lt=timezone.now() - timezone.timedelta(days=days))
+
+
+class Enquiry(models.Model):
+    """A message sent through the enquiry form. Stored before anything else happens."""
+
+    class ContactMethod(models.TextChoices):
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_PROGRESS = "in_progress", "In progress"
+        CLOSED = "closed", "Closed"
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
+    # One per rendered form: a second post of the same form finds the first enquiry.
+    submission_token = models.UUIDField(unique=True, editable=False)
+    name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    preferred_contact = models.CharField(max_length=5, choices=ContactMethod.choices)
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    treatment = models.ForeignKey(
+        TopicPage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"parent__slug": TopicPage.TREATMENTS_SLUG},
+    )
+    message = models.TextField(max_length=3000)
+    consented_at = models.DateTimeField()
+    is_urgent = models.BooleanField(
+        "urgent", default=False, help_text="The message speaks of suicide or self-harm."
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_enquiries",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = EnquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "enquiries"
+        permissions = [("export_enquiry", "Can export enquiries as CSV")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(email="") | ~models.Q(phone=""),
+                name="enquiry_has_email_or_phone",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_admin_url(self):
+        return reverse("admin:enquiries_enquiry_change", args=[self.pk])
+
+
+class EnquiryNote(models.Model):
+    """An internal note by staff; never shown to the enquirer."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Note on {self.enquiry} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StatusChange(models.Model):
+    """One step of an enquiry's status history."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=Enquiry.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Enquiry.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.enquiry}: {self.from_status or '—'} → {self.to_status}"
+
+
+class RoutingRule(models.Model):
+    """Who is told about enquiries on a topic; the "urgent" rule covers crisis messages."""
+
+    URGENT = "urgent"
+    TOPIC_CHOICES = [(URGENT, "Urgent (crisis language)"), *Topic.choices]
+
+    topic = models.CharField(max_length=20, choices=TOPIC_CHOICES, unique=True)
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="+",
+        limit_choices_to={"is_staff": True, "is_active": True},
+        help_text="Staff members emailed about each enquiry on this topic. The email "
+        "holds only the reference, topic, urgency and a link to the admin.",
+    )
+
+    class Meta:
+        ordering = ["topic"]
+
+    def __str__(self):
+        return self.get_topic_display()
+
+
+class Notification(models.Model):
+    """One recipient's email about one enquiry, with its delivery state."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.EmailField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enquiry", "recipient"], name="one_notification_per_recipient"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enquiry} → {self.recipient} ({self.status})"

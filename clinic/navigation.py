@@ -17,6 +17,7 @@ MAIN_NAVIGATION = [
     NavigationItem("Who it may help", "topics:candidacy", ("topics:candidacy",)),
     NavigationItem("Safety", "topics:safety", ("topics:safety",)),
     NavigationItem("Articles", "articles:list", ("articles",)),
+    NavigationItem("Enquire", "enquiries:enquire", ("enquiries",)),
 ]
 
 

@@ -1,8 +1,11 @@
 """Small factories for tests: each makes one valid object, with overridable fields."""
 
 import itertools
+import time
+import uuid
 
 from articles.models import Article, Section, TopicPage, TopicSection
+from enquiries.forms import started_token
 from references.models import Reference, ReferenceAuthor
 
 _sequence = itertools.count(1)
@@ -55,3 +58,22 @@ def make_topic_page(*, sections=(), **fields):
     for position, section in enumerate(sections, 1):
         TopicSection.objects.create(page=page, section=section, position=position)
     return page
+
+
+def enquiry_data(**overrides):
+    """A valid enquiry post, shown to the person a minute ago."""
+    data = {
+        "name": "Alex Example",
+        "email": "alex@example.org",
+        "phone": "",
+        "preferred_contact": "email",
+        "topic": "costs",
+        "treatment": "",
+        "message": "How much does a course of treatment cost?",
+        "consent": "on",
+        "website": "",
+        "started": started_token(time.time() - 60),
+        "submission_token": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data

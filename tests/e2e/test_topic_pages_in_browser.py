@@ -56,6 +56,7 @@ def test_skip_link_is_first_and_moves_focus_to_the_content(site, desktop_page):
         "/treatments/ketamine-assisted-psychotherapy/",
         "/candidacy/",
         "/safety/",
+        "/privacy/",
     ],
 )
 @pytest.mark.parametrize("width", [390, 1280])

@@ -39,16 +39,13 @@ def load_style(name):
 
 
 def reference_to_csl(reference):
-    """The reference as a CSL-JSON item, every string HTML-escaped."""
+    """The reference as a CSL-JSON item, as stored."""
     item = {"id": "item", "type": reference.type, "title": reference.title}
     authors = [author.to_csl() for author in reference.authors.all()]
     if authors:
         item["author"] = authors
-    container = reference.container_title
-    # APA 7: a web page's site name is left out when it repeats the organisational author.
-    if container and not any(author.get("literal") == container for author in authors):
-        item["container-title"] = container
     optional = {
+        "container-title": reference.container_title,
         "volume": reference.volume,
         "issue": reference.issue,
         "page": reference.pages,
@@ -66,13 +63,25 @@ def reference_to_csl(reference):
     if reference.accessed:
         accessed = reference.accessed
         item["accessed"] = {"date-parts": [[accessed.year, accessed.month, accessed.day]]}
+    return item
+
+
+def _for_display(item):
+    """The item as citeproc should see it: escaped, and without a repeated site name."""
+    # APA 7: a web page's site name is left out when it repeats the organisational author.
+    if any(
+        author.get("literal") == item.get("container-title") for author in item.get("author", [])
+    ):
+        item = {name: value for name, value in item.items() if name != "container-title"}
     return _escape(item)
 
 
 def format_reference(reference, style_name):
     """One bibliography entry as sanitized HTML, in the CSL style `style_name`."""
     bibliography = CitationStylesBibliography(
-        load_style(style_name), CiteProcJSON([reference_to_csl(reference)]), formatter.html
+        load_style(style_name),
+        CiteProcJSON([_for_display(reference_to_csl(reference))]),
+        formatter.html,
     )
     bibliography.register(Citation([CitationItem("item")]))
     entry = _LEADING_NUMBER.sub("", str(bibliography.bibliography()[0]))

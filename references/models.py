@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 from . import identifiers
 from .citations import KEY_PATTERN, cited_keys
@@ -78,6 +79,7 @@ class Reference(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["formatted_html", "formatted_style"])
 
     class Meta:
         ordering = ["key"]
@@ -138,6 +140,13 @@ class Reference(models.Model):
             if self.issued_day > last_day:
                 raise ValidationError({"issued_day": f"That month has {last_day} days."})
         errors = {}
+        if self.pk:
+            stored_key = Reference.objects.filter(pk=self.pk).values_list("key", flat=True).first()
+            if stored_key and stored_key != self.key and self.citing_sections.exists():
+                errors["key"] = (
+                    f"“{stored_key}” is cited in sections; change the citations there first, "
+                    "or keep this key."
+                )
         others = Reference.objects.exclude(pk=self.pk)
         for field, label, lookup in [
             ("doi", "DOI", "doi__iexact"),
@@ -162,6 +171,15 @@ class Reference(models.Model):
     @property
     def pmc_url(self):
         return f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/" if self.pmcid else ""
+
+    def same_work(self):
+        """Another stored reference with this title and year: probably this work again."""
+        title = " ".join(self.title.split()).rstrip(".")
+        return (
+            Reference.objects.exclude(pk=self.pk)
+            .filter(title__iexact=title, issued_year=self.issued_year)
+            .first()
+        )
 
     def refresh_formatted(self):
         """Format this entry in the configured style and store it."""
@@ -199,6 +217,8 @@ class ReferenceAuthor(models.Model):
         blank=True,
         help_text="Instead of a person’s name, for example World Health Organization.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]

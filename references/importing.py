@@ -1,0 +1,289 @@
+"""Turn pasted BibTeX, RIS or PubMed (MEDLINE/.nbib) text into unsaved References.
+
+Parsing is done by bibtexparser, rispy and Biopython's Medline reader; this module
+only maps their fields onto ours, matches entries to references already stored
+(by DOI, PMID, or title and year) and proposes a key for new ones.
+"""
+
+import io
+import re
+from dataclasses import dataclass, field
+
+import bibtexparser
+import rispy
+from bibtexparser import middlewares
+from Bio import Medline
+from django.utils.text import slugify
+
+from . import identifiers
+from .models import Reference, ReferenceAuthor
+
+FORMATS = {
+    "auto": "Detect automatically",
+    "bibtex": "BibTeX",
+    "ris": "RIS",
+    "medline": "PubMed (MEDLINE / .nbib)",
+}
+
+_BIBTEX_TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "techreport": "report",
+    "report": "report",
+    "online": "webpage",
+    "misc": "webpage",
+}
+_RIS_TYPES = {
+    "JOUR": "article-journal",
+    "JFULL": "article-journal",
+    "BOOK": "book",
+    "CHAP": "chapter",
+    "RPRT": "report",
+    "ELEC": "webpage",
+    "WEB": "webpage",
+}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+
+
+class UnreadableText(ValueError):
+    """The text could not be read in the chosen format."""
+
+
+@dataclass
+class ParsedReference:
+    fields: dict
+    authors: list = field(default_factory=list)  # dicts: family, given / literal
+    existing: Reference | None = None
+    key: str = ""
+
+    @property
+    def title(self):
+        return self.fields.get("title", "")
+
+    @property
+    def author_names(self):
+        return ", ".join(
+            author.get("family") or author.get("literal", "") for author in self.authors
+        )
+
+
+def detect_format(text):
+    stripped = text.lstrip()
+    if stripped.startswith("@"):
+        return "bibtex"
+    if re.search(r"^TY  - ", text, re.MULTILINE):
+        return "ris"
+    if re.search(r"^PMID- ", text, re.MULTILINE):
+        return "medline"
+    raise UnreadableText("This does not look like BibTeX, RIS or a PubMed (MEDLINE) record.")
+
+
+def parse_references(text, text_format="auto"):
+    """Parse `text`; match each entry to a stored reference or give it a new key."""
+    text_format = detect_format(text) if text_format == "auto" else text_format
+    parser = {"bibtex": _from_bibtex, "ris": _from_ris, "medline": _from_medline}[text_format]
+    try:
+        parsed = parser(text)
+    except UnreadableText:
+        raise
+    except Exception as error:  # the parsers raise many types for malformed text
+        raise UnreadableText(f"Could not read this as {FORMATS[text_format]}: {error}") from error
+    if not parsed:
+        raise UnreadableText(f"No references found in this {FORMATS[text_format]} text.")
+    taken = set(Reference.objects.values_list("key", flat=True))
+    for entry in parsed:
+        entry.fields = {
+            name: value for name, value in entry.fields.items() if value not in (None, "")
+        }
+        entry.fields["doi"] = identifiers.normalize_doi(entry.fields.get("doi", ""))
+        entry.fields["pmid"] = identifiers.normalize_pmid(entry.fields.get("pmid", ""))
+        entry.fields["pmcid"] = identifiers.normalize_pmcid(entry.fields.get("pmcid", ""))
+        entry.existing = find_existing(entry.fields)
+        if entry.existing is None:
+            entry.key = _new_key(entry, taken)
+            taken.add(entry.key)
+    return parsed
+
+
+def find_existing(fields):
+    """The stored reference with the same DOI or PMID, or the same title and year."""
+    if fields.get("doi") and (match := Reference.objects.filter(doi__iexact=fields["doi"]).first()):
+        return match
+    if fields.get("pmid") and (match := Reference.objects.filter(pmid=fields["pmid"]).first()):
+        return match
+    title = " ".join(fields.get("title", "").split()).rstrip(".")
+    if title:
+        return Reference.objects.filter(
+            title__iexact=title, issued_year=fields.get("issued_year")
+        ).first()
+    return None
+
+
+def save_new(parsed):
+    """Store the entries that matched nothing; return the References created."""
+    created = []
+    for entry in parsed:
+        if entry.existing is not None:
+            continue
+        reference = Reference(key=entry.key, **entry.fields)
+        reference.full_clean()
+        reference.save()
+        ReferenceAuthor.objects.bulk_create(
+            ReferenceAuthor(reference=reference, position=position, **author)
+            for position, author in enumerate(entry.authors, 1)
+        )
+        reference.refresh_formatted()
+        created.append(reference)
+    return created
+
+
+def _new_key(entry, taken):
+    first = entry.authors[0] if entry.authors else {}
+    name = first.get("family") or first.get("literal") or entry.title or "ref"
+    base = slugify(name).replace("-", "")[:20] or "ref"
+    base += str(entry.fields.get("issued_year") or "")
+    key, suffix = base, ord("a")
+    while key in taken:
+        key, suffix = f"{base}{chr(suffix)}", suffix + 1
+    return key
+
+
+def _year(value):
+    match = re.search(r"\b(1[5-9]\d\d|2[01]\d\d)\b", str(value or ""))
+    return int(match.group(1)) if match else None
+
+
+def _person(name):
+    """'Family, Given' or 'Given Family' (BibTeX/RIS), as our author fields."""
+    name = " ".join(str(name).split())
+    if "," in name:
+        family, given = (part.strip() for part in name.split(",", 1))
+    else:
+        given, _, family = name.rpartition(" ")
+    return {"family": family, "given": given}
+
+
+def _from_bibtex(text):
+    library = bibtexparser.parse_string(
+        text,
+        append_middleware=[
+            middlewares.LatexDecodingMiddleware(keep_braced_groups=True),
+            middlewares.SeparateCoAuthors(),
+            middlewares.SplitNameParts(),
+        ],
+    )
+    if library.failed_blocks and not library.entries:
+        raise UnreadableText("The BibTeX could not be read: check the braces and commas.")
+    parsed = []
+    for entry in library.entries:
+        values = {name: str(f.value) for name, f in entry.fields_dict.items() if name != "author"}
+        authors = []
+        if "author" in entry.fields_dict:
+            for name in entry.fields_dict["author"].value:
+                family = " ".join(name.last).strip("{}")
+                given = " ".join(name.first).strip("{}")
+                if family and not given and " " in family:
+                    authors.append({"literal": family})  # {World Health Organization}
+                else:
+                    authors.append({"family": family, "given": given})
+        month = _MONTHS.get(values.get("month", "")[:3].lower()) or (
+            int(values["month"]) if values.get("month", "").isdigit() else None
+        )
+        parsed.append(
+            ParsedReference(
+                fields={
+                    "type": _BIBTEX_TYPES.get(entry.entry_type.lower(), "article-journal"),
+                    "title": values.get("title", "").strip("{}"),
+                    "container_title": values.get("journal") or values.get("booktitle") or "",
+                    "issued_year": _year(values.get("year")),
+                    "issued_month": month if _year(values.get("year")) else None,
+                    "volume": values.get("volume", ""),
+                    "issue": values.get("number", ""),
+                    "pages": values.get("pages", "").replace("--", "–"),
+                    "doi": values.get("doi", ""),
+                    "pmid": values.get("pmid", ""),
+                    "pmcid": values.get("pmcid", ""),
+                    "url": values.get("url", ""),
+                    "publisher": values.get("publisher", ""),
+                    "publisher_place": values.get("address", ""),
+                },
+                authors=authors,
+            )
+        )
+    return parsed
+
+
+def _from_ris(text):
+    parsed = []
+    for entry in rispy.loads(text):
+        start, end = entry.get("start_page", ""), entry.get("end_page", "")
+        parsed.append(
+            ParsedReference(
+                fields={
+                    "type": _RIS_TYPES.get(entry.get("type_of_reference", ""), "article-journal"),
+                    "title": entry.get("primary_title") or entry.get("title", ""),
+                    "container_title": entry.get("secondary_title")
+                    or entry.get("journal_name")
+                    or entry.get("alternate_title1", ""),
+                    "issued_year": _year(
+                        entry.get("year") or entry.get("publication_year") or entry.get("date")
+                    ),
+                    "volume": entry.get("volume", ""),
+                    "issue": entry.get("number", ""),
+                    "pages": f"{start}–{end}" if start and end else start,
+                    "doi": entry.get("doi", ""),
+                    "url": (entry.get("urls") or [""])[0],
+                    "publisher": entry.get("publisher", ""),
+                    "publisher_place": entry.get("place_published", ""),
+                },
+                authors=[
+                    _person(name)
+                    for name in entry.get("authors") or entry.get("first_authors") or []
+                ],
+            )
+        )
+    return parsed
+
+
+def _from_medline(text):
+    parsed = []
+    for record in Medline.parse(io.StringIO(text)):
+        if not record.get("PMID"):
+            continue
+        articles = record.get("AID", [])
+        doi = next((aid.split(" ")[0] for aid in articles if aid.endswith("[doi]")), "")
+        date = record.get("DP", "")
+        month = _MONTHS.get(date[5:8].lower()) if len(date) >= 8 else None
+        authors = []
+        for name in record.get("FAU") or record.get("AU") or []:
+            authors.append(
+                _person(name)
+                if "," in name
+                else {"family": name.rsplit(" ", 1)[0], "given": name.rsplit(" ", 1)[-1]}
+            )
+        parsed.append(
+            ParsedReference(
+                fields={
+                    "type": "article-journal",
+                    "title": record.get("TI", "").rstrip("."),
+                    "container_title": record.get("TA") or record.get("JT", ""),
+                    "issued_year": _year(date),
+                    "issued_month": month,
+                    "volume": record.get("VI", ""),
+                    "issue": record.get("IP", ""),
+                    "pages": record.get("PG", ""),
+                    "doi": doi,
+                    "pmid": record.get("PMID", ""),
+                    "pmcid": record.get("PMC", ""),
+                },
+                authors=authors,
+            )
+        )
+    return parsed

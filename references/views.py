@@ -1,0 +1,16 @@
+from django.http import HttpResponse
+from django.views.decorators.http import require_safe
+
+from . import exporting
+from .models import Reference
+
+
+@require_safe
+def all_references(request, export_format):
+    references = Reference.objects.prefetch_related("authors").order_by("key")
+    response = HttpResponse(
+        exporting.export(references, export_format),
+        content_type=exporting.CONTENT_TYPES[export_format],
+    )
+    response["Content-Disposition"] = f'attachment; filename="atma-cena-references.{export_format}"'
+    return response

@@ -1,0 +1,95 @@
+"""Pasted BibTeX, RIS and PubMed records become references after a preview; known ones match."""
+
+from pathlib import Path
+
+import pytest
+
+from references.models import Reference
+
+pytestmark = pytest.mark.django_db
+SAMPLES = Path(__file__).parent / "samples"
+IMPORT_URL = "/admin/references/reference/import/"
+
+
+def _post(client, name, confirm=False, text_format="auto"):
+    data = {"text": (SAMPLES / name).read_text(), "text_format": text_format, "preview": "1"}
+    if confirm:
+        data["confirm"] = "1"
+    return client.post(IMPORT_URL, data)
+
+
+@pytest.mark.parametrize("name", ["sample.bib", "sample.ris", "sample.nbib"])
+def test_preview_lists_entries_and_saves_nothing(staff_client, name):
+    before = Reference.objects.count()
+    response = _post(staff_client, name)
+    assert response.status_code == 200
+    assert response.context["parsed"]
+    assert Reference.objects.count() == before
+
+
+def test_bibtex_import_creates_new_and_matches_existing(staff_client):
+    response = _post(staff_client, "sample.bib")
+    results = {entry.title: entry for entry in response.context["parsed"]}
+    zunszain = results[next(t for t in results if t.startswith("Ketamine: synaptogenesis"))]
+    assert zunszain.existing.key == "zunszain2013"
+    assert "Already stored as" in response.content.decode()
+
+    assert _post(staff_client, "sample.bib", confirm=True).status_code == 302
+    paper = Reference.objects.get(doi="10.5555/test.2023.001")
+    assert (paper.title, paper.issued_year, paper.issued_month, paper.pages) == (
+        "A test paper about Ketamine infusions in adults",
+        2023,
+        3,
+        "10–20",
+    )
+    assert [(a.family, a.given) for a in paper.authors.all()] == [
+        ("Rivera", "Ana M."),
+        ("O'Neil", "Sam"),
+    ]
+    assert paper.formatted_html.startswith(
+        "Rivera, A. M., &amp; O’Neil, S. (2023)."
+    ) or paper.formatted_html.startswith("Rivera, A. M., &amp; O'Neil, S. (2023).")
+    who = Reference.objects.get(title="A test fact sheet")
+    assert who.authors.get().literal == "World Health Organization"
+    assert Reference.objects.filter(doi__iexact="10.1038/mp.2013.87").count() == 1
+
+
+def test_importing_twice_does_not_duplicate(staff_client):
+    _post(staff_client, "sample.bib", confirm=True)
+    count = Reference.objects.count()
+    response = _post(staff_client, "sample.bib", confirm=False)
+    assert all(entry.existing for entry in response.context["parsed"])
+    assert Reference.objects.count() == count
+
+
+def test_ris_import(staff_client):
+    assert _post(staff_client, "sample.ris", confirm=True).status_code == 302
+    record = Reference.objects.get(doi="10.5555/test.2022.042")
+    assert (record.container_title, record.volume, record.issue, record.pages) == (
+        "Journal of Test Data",
+        "12",
+        "4",
+        "101–109",
+    )
+    assert record.authors.first().family == "Lindqvist"
+
+
+def test_pubmed_import_reads_pmid_pmcid_and_matches_by_pmid(staff_client):
+    response = _post(staff_client, "sample.nbib")
+    feder = next(e for e in response.context["parsed"] if e.fields["pmid"] == "24740528")
+    assert feder.existing.key == "feder2014"
+    _post(staff_client, "sample.nbib", confirm=True)
+    record = Reference.objects.get(pmid="99999991")
+    assert (record.pmcid, record.issued_year, record.issued_month) == ("PMC9999991", 2021, 10)
+    assert record.title == "A MEDLINE test record about ketamine and sleep"
+
+
+def test_unreadable_text_gets_a_clear_message(staff_client):
+    response = staff_client.post(IMPORT_URL, {"text": "just some words", "text_format": "auto"})
+    assert response.status_code == 200
+    assert "does not look like BibTeX, RIS or a PubMed" in response.content.decode()
+    response = staff_client.post(
+        IMPORT_URL, {"text": "@article{broken, title = {x", "text_format": "bibtex"}
+    )
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()

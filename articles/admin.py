@@ -1,60 +1,246 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
+from simple_history.admin import SimpleHistoryAdmin
 
+from .history import word_diff
 from .models import Article, Section, TopicPage, TopicSection, TreatmentFact
+from .readability import GRADE_LIMIT, reading_grade, uncited_claims
 
 # Editor and live preview side by side, styled for the admin.
 MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+REVIEW_FIELDSET = (
+    "Medical review",
+    {
+        "fields": ["reviewed_by", ("last_reviewed_on", "next_review_on")],
+        "description": "Both dates are shown on the public page.",
+    },
+)
+
+
+def reading_check(section):
+    """Grade level and uncited claims, for reviewers."""
+    if section is None or not section.body:
+        return "—"
+    grade = reading_grade(section.body)
+    claims = uncited_claims(section.body)
+    parts = []
+    if grade is None:
+        parts.append("Too short to grade.")
+    elif grade > GRADE_LIMIT:
+        parts.append(
+            format_html(
+                '<strong class="errornote">Grade {} — above {}.</strong> Patient materials aim '
+                "for grade 6 to 8: shorter sentences and everyday words help.",
+                grade,
+                GRADE_LIMIT,
+            )
+        )
+    else:
+        parts.append(format_html("Grade {}.", grade))
+    if claims:
+        parts.append(
+            format_html(
+                '<strong class="errornote">{} paragraph(s) state a number or a study result '
+                "without a citation:</strong><ul>{}</ul>",
+                len(claims),
+                format_html_join("", "<li>{}</li>", ((claim[:160],) for claim in claims)),
+            )
+        )
+    return format_html_join(" ", "{}", ((part,) for part in parts))
+
+
+def preview_link(url_name, obj, label="Preview as patients will see it"):
+    if obj is None or not obj.pk:
+        return "Save first to preview."
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener">{}</a>',
+        reverse(url_name, args=[obj.pk]),
+        label,
+    )
+
+
+class PublishingAdmin(SimpleHistoryAdmin):
+    """Publish and unpublish actions, and a preview link, for articles and topic pages."""
+
+    actions = ["publish", "unpublish"]
+    preview_url_name = None
+
+    @admin.action(description="Publish selected", permissions=["change"])
+    def publish(self, request, queryset):
+        for obj in queryset:
+            obj.publish()
+            obj.save()
+        self.message_user(request, f"Published {len(queryset)}.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        for obj in queryset:
+            obj.unpublish()
+            obj.save()
+        self.message_user(request, f"Unpublished {len(queryset)}.", messages.SUCCESS)
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        return preview_link(self.preview_url_name, obj)
+
+    @admin.display(description="public page")
+    def view_link(self, obj):
+        if obj.status != obj.Status.PUBLISHED:
+            return format_html(
+                '<a href="{}">Preview draft</a>', reverse(self.preview_url_name, args=[obj.pk])
+            )
+        return format_html('<a href="{}">View</a>', obj.get_absolute_url())
+
+    @admin.display(description="next review", ordering="next_review_on")
+    def review_due(self, obj):
+        if obj.next_review_on is None:
+            return "not scheduled"
+        if obj.review_overdue:
+            return format_html(
+                '<strong class="errornote">overdue since {}</strong>', obj.next_review_on
+            )
+        return obj.next_review_on
 
 
 class SectionInline(admin.StackedInline):
     model = Section
     extra = 0
-    fields = [("position", "level"), "heading", "anchor", "body"]
+    fields = [("position", "level"), "heading", "anchor", "body", "reading"]
+    readonly_fields = ["reading"]
     ordering = ["position", "id"]
     formfield_overrides = MARKDOWN_EDITOR
 
+    @admin.display(description="reading check")
+    def reading(self, section):
+        return reading_check(section)
+
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    formfield_overrides = {**MARKDOWN_EDITOR, models.URLField: {"assume_scheme": "https"}}
-    list_display = ["title", "author_name", "status", "published_on", "updated_on", "view_link"]
+class ArticleAdmin(PublishingAdmin):
+    formfield_overrides = {
+        **MARKDOWN_EDITOR,
+        models.URLField: {"assume_scheme": "https"},
+        # A plain file field: the model's validator checks the bytes with Pillow and
+        # explains a refusal (an SVG, a renamed text file) better than the default.
+        models.ImageField: {
+            "form_class": forms.FileField,
+            "widget": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        },
+    }
+    list_display = [
+        "title",
+        "author_name",
+        "status",
+        "published_on",
+        "updated_on",
+        "review_due",
+        "view_link",
+    ]
     list_filter = ["status"]
     search_fields = ["title", "summary", "sections__heading"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline]
+    readonly_fields = ["preview"]
+    preview_url_name = "articles:preview"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "standfirst", "status"]}),
+        (None, {"fields": ["title", "slug", "summary", "standfirst", "status", "preview"]}),
         (
             "Author and source",
             {"fields": [("author_name", "author_credentials"), "publisher", "source_url"]},
         ),
         ("Dates", {"fields": [("published_on", "updated_on")]}),
+        REVIEW_FIELDSET,
+        (
+            "Featured image",
+            {"fields": ["featured_image", "featured_image_alt", "featured_image_credit"]},
+        ),
         ("Attribution and notes", {"fields": ["attribution"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
 
-    @admin.display(description="public page")
-    def view_link(self, article):
-        if article.status != Article.Status.PUBLISHED:
-            return "—"
-        return format_html('<a href="{}">View</a>', article.get_absolute_url())
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        content_changed = form.has_changed() or any(f.has_changed() for f in formsets)
+        if change and content_changed and "updated_on" not in form.changed_data:
+            before = article.updated_on
+            article.mark_updated()
+            if article.updated_on != before:
+                Article.objects.filter(pk=article.pk).update(updated_on=article.updated_on)
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "article", "position", "level", "anchor"]
+class SectionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "article", "position", "level", "grade", "uncited"]
     list_filter = ["article"]
     search_fields = ["heading", "body", "article__title"]
     list_select_related = ["article"]
-    fields = ["article", ("position", "level"), "heading", "anchor", "body", "shown_on"]
-    readonly_fields = ["shown_on"]
+    fields = [
+        "article",
+        ("position", "level"),
+        "heading",
+        "anchor",
+        "body",
+        "reading",
+        "preview",
+        "shown_on",
+        "cites",
+    ]
+    readonly_fields = ["reading", "preview", "shown_on", "cites"]
     formfield_overrides = MARKDOWN_EDITOR
+    history_list_display = ["compare"]
+    change_form_template = "admin/articles/section/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:section_id>/history/compare/<int:older_id>/<int:newer_id>/",
+                self.admin_site.admin_view(self.compare_view),
+                name="articles_section_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.has_changed():
+            article = obj.article
+            before = article.updated_on
+            article.mark_updated()
+            if article.updated_on != before:
+                Article.objects.filter(pk=article.pk).update(updated_on=article.updated_on)
+
+    @admin.display(description="grade")
+    def grade(self, section):
+        grade = reading_grade(section.body)
+        if grade is not None and grade > GRADE_LIMIT:
+            return format_html('<strong class="errornote">{} ⚠</strong>', grade)
+        return grade if grade is not None else "—"
+
+    @admin.display(description="uncited claims")
+    def uncited(self, section):
+        count = len(uncited_claims(section.body))
+        return format_html('<strong class="errornote">{} ⚠</strong>', count) if count else "0"
+
+    @admin.display(description="reading check")
+    def reading(self, section):
+        return reading_check(section)
+
+    @admin.display(description="preview")
+    def preview(self, section):
+        if not section.pk:
+            return "Save first to preview."
+        return "Use “Preview changes” below to see unsaved edits on the article page."
 
     @admin.display(description="also shown on")
     def shown_on(self, section):
@@ -64,6 +250,39 @@ class SectionAdmin(admin.ModelAdmin):
         return format_html_join(
             ", ", '<a href="{}">{}</a>', ((page.get_absolute_url(), page.title) for page in pages)
         )
+
+    @admin.display(description="cites")
+    def cites(self, section):
+        references = section.cited_references.all() if section.pk else []
+        return ", ".join(reference.key for reference in references) or "No references."
+
+    def compare(self, record):
+        """History list column: a link to the word-level diff against the previous version."""
+        previous = record.prev_record
+        if previous is None:
+            return "first version"
+        url = reverse(
+            "admin:articles_section_compare",
+            args=[record.id, previous.history_id, record.history_id],
+        )
+        return format_html('<a href="{}">Compare with previous</a>', url)
+
+    def compare_view(self, request, section_id, older_id, newer_id):
+        section = get_object_or_404(Section.history.model, id=section_id, history_id=newer_id)
+        if not self.has_view_history_or_change_history_permission(request, section.instance):
+            raise PermissionDenied
+        older = get_object_or_404(Section.history.model, id=section_id, history_id=older_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Changes to “{section.heading or 'Introduction'}”",
+            "older": older,
+            "newer": section,
+            "heading_diff": word_diff(older.heading, section.heading),
+            "body_diff": word_diff(older.body, section.body),
+            "object_id": section_id,
+        }
+        return TemplateResponse(request, "admin/articles/section/compare.html", context)
 
 
 class TopicSectionInline(admin.TabularInline):
@@ -84,22 +303,39 @@ class TreatmentFactInline(admin.TabularInline):
 
 
 @admin.register(TopicPage)
-class TopicPageAdmin(admin.ModelAdmin):
+class TopicPageAdmin(PublishingAdmin):
     formfield_overrides = MARKDOWN_EDITOR
-    list_display = ["title", "parent", "status", "last_reviewed_on", "next_review_on", "view_link"]
+    list_display = ["title", "parent", "status", "last_reviewed_on", "review_due", "view_link"]
     list_filter = ["status"]
     list_select_related = ["parent"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [TopicSectionInline, TreatmentFactInline]
+    readonly_fields = ["preview"]
+    preview_url_name = "topics:preview"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "navigation_label", "summary", "intro", "status"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "navigation_label",
+                    "summary",
+                    "intro",
+                    "status",
+                    "preview",
+                ]
+            },
+        ),
         ("Place in the site", {"fields": ["parent", "position"]}),
-        ("Medical review", {"fields": [("last_reviewed_on", "next_review_on")]}),
+        REVIEW_FIELDSET,
     ]
 
-    @admin.display(description="public page")
-    def view_link(self, page):
-        if page.status != TopicPage.Status.PUBLISHED:
-            return "—"
-        return format_html('<a href="{}">View</a>', page.get_absolute_url())
+
+@admin.register(TreatmentFact)
+class TreatmentFactAdmin(SimpleHistoryAdmin):
+    list_display = ["treatment", "aspect", "text", "section"]
+    list_filter = ["treatment", "aspect"]
+    list_select_related = ["treatment", "section__article"]
+    autocomplete_fields = ["section"]

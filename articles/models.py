@@ -1,15 +1,22 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
 
 from clinic.crisis import mentions_crisis
 from references.citations import cited_keys
 from references.models import Reference
 
+from .images import make_renditions, strip_metadata, validate_upload
 from .rendering import render_markdown
+
+REVIEW_WARNING_DAYS = 30
 
 # Ids the article page itself uses; a section anchor must not take them.
 RESERVED_ANCHORS = {
@@ -26,7 +33,56 @@ RESERVED_ANCHOR_PREFIXES = ("ref-", "cite-", "contents-", "references-")
 RESERVED_ANCHOR_SUFFIXES = ("-heading",)
 
 
-class ArticleQuerySet(models.QuerySet):
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class MedicalReviewQuerySet(models.QuerySet):
+    def review_due(self, within_days=REVIEW_WARNING_DAYS):
+        """Overdue, due within `within_days`, or never scheduled: what reviewers must look at."""
+        horizon = timezone.localdate() + datetime.timedelta(days=within_days)
+        return self.filter(
+            models.Q(next_review_on__lte=horizon) | models.Q(next_review_on__isnull=True)
+        ).order_by(models.F("next_review_on").asc(nulls_first=True))
+
+
+class MedicallyReviewed(models.Model):
+    """Who last reviewed a page's medical content, when, and when it is due again."""
+
+    reviewed_by = models.CharField(
+        max_length=200, blank=True, help_text="Name and credentials, for example Jane Doe, MD."
+    )
+    last_reviewed_on = models.DateField("page last reviewed", null=True, blank=True)
+    next_review_on = models.DateField("next review due", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(next_review_on__isnull=True)
+                | models.Q(last_reviewed_on__isnull=True)
+                | models.Q(next_review_on__gt=models.F("last_reviewed_on")),
+                name="%(class)s_next_review_after_last",
+            ),
+        ]
+
+    def clean_review_dates(self):
+        if (
+            self.last_reviewed_on
+            and self.next_review_on
+            and self.next_review_on <= self.last_reviewed_on
+        ):
+            raise ValidationError(
+                {"next_review_on": "The next review must come after the last review."}
+            )
+
+    @property
+    def review_overdue(self):
+        return bool(self.next_review_on and self.next_review_on < timezone.localdate())
+
+
+class ArticleQuerySet(MedicalReviewQuerySet):
     def live(self):
         return self.filter(status=Article.Status.PUBLISHED)
 
@@ -36,10 +92,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+class Article(MedicallyReviewed):
+    Status = Status
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -67,14 +121,30 @@ class Article(models.Model):
         "Shown after the article, not as part of it.",
     )
     attribution_html = models.TextField(blank=True, editable=False)
+    featured_image = models.ImageField(
+        upload_to="featured/",
+        blank=True,
+        validators=[validate_upload],
+        help_text="JPEG, PNG or WebP. Location and camera data are removed on upload.",
+    )
+    featured_image_alt = models.CharField(
+        "image description (alt text)",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for people who cannot see it. Required with an image.",
+    )
+    featured_image_credit = models.CharField("image credit", max_length=200, blank=True)
+    featured_image_renditions = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["attribution_html", "featured_image_renditions"])
 
     class Meta:
         ordering = ["title"]
         constraints = [
+            *MedicallyReviewed.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(updated_on__isnull=True)
                 | models.Q(published_on__isnull=False, updated_on__gte=models.F("published_on")),
@@ -87,10 +157,29 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.attribution_html = render_markdown(self.attribution)
+        new_image = bool(self.featured_image) and not self.featured_image._committed
+        if new_image:
+            self.featured_image = strip_metadata(self.featured_image)
+        elif not self.featured_image:
+            self.featured_image_renditions = []
         super().save(*args, **kwargs)
+        if new_image:
+            self.featured_image_renditions = make_renditions(self.featured_image.name)
+            Article.objects.filter(pk=self.pk).update(
+                featured_image_renditions=self.featured_image_renditions
+            )
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def featured_image_srcset(self):
+        return ", ".join(f"{r['url']} {r['width']}w" for r in self.featured_image_renditions)
+
+    @property
+    def featured_image_size(self):
+        """The full-size image's width and height, for the <img> attributes."""
+        return self.featured_image_renditions[-1] if self.featured_image_renditions else None
 
     @property
     def has_attribution(self):
@@ -102,7 +191,29 @@ class Article(models.Model):
             return f"{self.author_name}, {self.author_credentials}"
         return self.author_name
 
+    def publish(self):
+        """Make the article public; the first publication dates it."""
+        self.status = self.Status.PUBLISHED
+        today = timezone.localdate()
+        if self.published_on is None:
+            self.published_on = today
+        elif self.updated_on is not None or self.published_on < today:
+            self.updated_on = max(today, self.published_on)
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+
+    def mark_updated(self):
+        """Date a change to published content; drafts keep their dates until publication."""
+        if self.status == self.Status.PUBLISHED and self.published_on:
+            self.updated_on = max(timezone.localdate(), self.published_on)
+
     def clean(self):
+        self.clean_review_dates()
+        if self.featured_image and not self.featured_image_alt.strip():
+            raise ValidationError(
+                {"featured_image_alt": "Describe the image for people who cannot see it."}
+            )
         if cited_keys(render_markdown(self.attribution)):
             raise ValidationError(
                 {
@@ -145,8 +256,12 @@ class Section(models.Model):
         help_text="Markdown. Cite a reference as [@key], or several as [@key1; @key2]."
     )
     body_html = models.TextField(blank=True, editable=False)
+    cited_references = models.ManyToManyField(
+        Reference, through="SectionCitation", related_name="citing_sections", editable=False
+    )
 
     objects = SectionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html"])
 
     class Meta:
         # No unique position: the admin saves reordered sections one by one,
@@ -169,9 +284,23 @@ class Section(models.Model):
             self.anchor = self._free_anchor()
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+        self._record_citations()
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    def _record_citations(self):
+        """Keep the section→reference links (for "cited in" and delete protection) current."""
+        references = Reference.objects.filter(key__in=cited_keys(self.body_html))
+        SectionCitation.objects.filter(section=self).exclude(reference__in=references).delete()
+        known = set(
+            SectionCitation.objects.filter(section=self).values_list("reference_id", flat=True)
+        )
+        SectionCitation.objects.bulk_create(
+            SectionCitation(section=self, reference=reference)
+            for reference in references
+            if reference.pk not in known
+        )
 
     def _free_anchor(self):
         """An anchor made from the heading that no other section of the article has."""
@@ -225,7 +354,7 @@ class Section(models.Model):
             )
 
 
-class TopicPageQuerySet(models.QuerySet):
+class TopicPageQuerySet(MedicalReviewQuerySet):
     def live(self):
         return self.filter(status=TopicPage.Status.PUBLISHED)
 
@@ -250,7 +379,7 @@ class TopicPageQuerySet(models.QuerySet):
         )
 
 
-class TopicPage(models.Model):
+class TopicPage(MedicallyReviewed):
     """A page that answers one question by composing existing article sections.
 
     Editing a section changes every page that shows it. The treatments page
@@ -288,22 +417,13 @@ class TopicPage(models.Model):
     )
     intro_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    last_reviewed_on = models.DateField("page last reviewed", null=True, blank=True)
-    next_review_on = models.DateField("next review due", null=True, blank=True)
     sections = models.ManyToManyField(Section, through="TopicSection", related_name="topic_pages")
 
     objects = TopicPageQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["intro_html"])
 
-    class Meta:
+    class Meta(MedicallyReviewed.Meta):
         ordering = ["position", "title"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(next_review_on__isnull=True)
-                | models.Q(last_reviewed_on__isnull=True)
-                | models.Q(next_review_on__gt=models.F("last_reviewed_on")),
-                name="topic_next_review_after_last",
-            ),
-        ]
 
     def __str__(self):
         return self.title
@@ -331,15 +451,14 @@ class TopicPage(models.Model):
     def short_title(self):
         return self.navigation_label or self.title
 
+    def publish(self):
+        self.status = self.Status.PUBLISHED
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+
     def clean(self):
-        if (
-            self.last_reviewed_on
-            and self.next_review_on
-            and self.next_review_on <= self.last_reviewed_on
-        ):
-            raise ValidationError(
-                {"next_review_on": "The next review must come after the last review."}
-            )
+        self.clean_review_dates()
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": "A page cannot be its own parent."})
 
@@ -352,6 +471,8 @@ class TopicSection(models.Model):
     # admin refuses and names the pages instead.
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -385,6 +506,8 @@ class TreatmentFact(models.Model):
         help_text="The article section this fact comes from; the table links to it.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["treatment", "aspect"]
         constraints = [
@@ -393,3 +516,21 @@ class TreatmentFact(models.Model):
 
     def __str__(self):
         return f"{self.treatment.short_title}: {self.get_aspect_display()}"
+
+
+class SectionCitation(models.Model):
+    """A reference cited in a section: derived from the section's text on every save."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    # PROTECT: a cited reference cannot be deleted (the admin names the sections).
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "reference"], name="one_citation_row_per_pair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.section} cites {self.reference.key}"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,4 +6,11 @@ app_name = "articles"
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="list"),
     path("<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    re_path(
+        r"^(?P<slug>[-\w]+)/references\.(?P<export_format>bib|ris|json)$",
+        views.article_references,
+        name="references",
+    ),
+    path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
+    path("preview/section/<int:pk>/", views.SectionPreviewView.as_view(), name="section_preview"),
 ]

@@ -1,10 +1,24 @@
-from django.shortcuts import redirect
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from references import exporting
 from references.models import Reference
 
 from .composition import comparison_rows, compose_page
-from .models import Article, TopicPage
+from .models import Article, Section, TopicPage
+from .rendering import render_markdown
+
+
+def _export_base(url_name, page):
+    """The download address of a page's references, without its format extension."""
+    return reverse(url_name, kwargs={"slug": page.slug, "export_format": "bib"}).removesuffix(
+        ".bib"
+    )
 
 
 class ArticleListView(ListView):
@@ -19,7 +33,11 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         sections = self.object.sections.all()
         page = compose_page(sections, Reference.objects.cited_in(sections))
-        return super().get_context_data(page=page, **kwargs)
+        return super().get_context_data(
+            page=page,
+            references_export_url=_export_base("articles:references", self.object),
+            **kwargs,
+        )
 
 
 class TopicPageView(DetailView):
@@ -40,7 +58,11 @@ class TopicPageView(DetailView):
     def get_context_data(self, **kwargs):
         sections = self.object.live_sections()
         page = compose_page(sections, Reference.objects.cited_in(sections), flatten_levels=True)
-        return super().get_context_data(page=page, **kwargs)
+        return super().get_context_data(
+            page=page,
+            references_export_url=_export_base("topics:references", self.object),
+            **kwargs,
+        )
 
 
 class TreatmentsView(TopicPageView):
@@ -64,3 +86,98 @@ class TreatmentView(TopicPageView):
 
     def get_queryset(self):
         return super().get_queryset().treatments()
+
+
+class StaffPreviewMixin:
+    """Drafts and unsaved edits, shown to staff exactly as patients would see them."""
+
+    permission_required = "articles.view_article"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not (request.user.is_staff and request.user.has_perm(self.permission_required)):
+            raise PermissionDenied
+        response = super().dispatch(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
+
+
+class ArticlePreviewView(StaffPreviewMixin, ArticleDetailView):
+    def get_queryset(self):
+        return Article.objects.for_page()
+
+
+class SectionPreviewView(StaffPreviewMixin, ArticleDetailView):
+    """The article page with one section's unsaved edits (posted from its admin form)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        edited = get_object_or_404(Section.objects.select_related("article"), pk=kwargs["pk"])
+        edited.heading = request.POST.get("heading", edited.heading)
+        edited.level = (
+            Section.Level.SUBSECTION if request.POST.get("level") == "3" else Section.Level.SECTION
+        )
+        edited.body = request.POST.get("body", edited.body)
+        edited.body_html = render_markdown(edited.body)
+        self.object = Article.objects.for_page().get(pk=edited.article_id)
+        sections = [edited if s.pk == edited.pk else s for s in self.object.sections.all()]
+        page = compose_page(sections, Reference.objects.cited_in(sections))
+        context = self.get_context_data(object=self.object, page=page, edited_section=edited)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        # The composed page is built in post(); skip ArticleDetailView's own.
+        return super(ArticleDetailView, self).get_context_data(preview=True, **kwargs)
+
+
+class TopicPreviewView(StaffPreviewMixin, TopicPageView):
+    permission_required = "articles.view_topicpage"
+
+    def get_queryset(self):
+        return TopicPage.objects.for_page()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_template_names(self):
+        if self.object.slug == TopicPage.TREATMENTS_SLUG:
+            return [TreatmentsView.template_name]
+        if self.object.parent_id and self.object.parent.slug == TopicPage.TREATMENTS_SLUG:
+            return [TreatmentView.template_name]
+        return [TopicPageView.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.slug == TopicPage.TREATMENTS_SLUG:
+            treatments = list(TopicPage.objects.treatments().for_comparison())
+            context.update(treatments=treatments, comparison=comparison_rows(treatments))
+        return context
+
+
+def _references_download(sections, export_format, name):
+    references = list(Reference.objects.cited_in(sections).order_by("key"))
+    response = HttpResponse(
+        exporting.export(references, export_format),
+        content_type=exporting.CONTENT_TYPES[export_format],
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}-references.{export_format}"'
+    return response
+
+
+@require_safe
+def article_references(request, slug, export_format):
+    article = get_object_or_404(Article.objects.live().for_page(), slug=slug)
+    return _references_download(article.sections.all(), export_format, article.slug)
+
+
+@require_safe
+def topic_references(request, slug, export_format):
+    page = get_object_or_404(TopicPage.objects.live().for_page(), slug=slug)
+    return _references_download(page.live_sections(), export_format, page.slug)

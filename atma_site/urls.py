@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 from django.views.static import serve
-from markdownx.views import ImageUploadView, MarkdownifyView
+from markdownx.views import MarkdownifyView
 
+from articles.review import review_schedule
+from articles.uploads import CheckedImageUploadView
 from clinic.views import HomeView
 
 from .staff import staff_only
@@ -17,6 +19,7 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("", include("articles.topic_urls")),
     path("enquire/", include("enquiries.urls")),
+    path("references/", include("references.urls")),
     path(
         "privacy/",
         TemplateView.as_view(
@@ -28,6 +31,7 @@ urlpatterns = [
         ),
         name="privacy",
     ),
+    path("admin/review-schedule/", admin.site.admin_view(review_schedule), name="review_schedule"),
     path("admin/", admin.site.urls),
     # markdownx's own URLconf lets anyone upload and preview; these names are
     # the ones its editor widget looks up, wrapped for staff only.
@@ -36,7 +40,9 @@ urlpatterns = [
         staff_only(MarkdownifyView.as_view()),
         name="markdownx_markdownify",
     ),
-    path("markdownx/upload/", staff_only(ImageUploadView.as_view()), name="markdownx_upload"),
+    path(
+        "markdownx/upload/", staff_only(CheckedImageUploadView.as_view()), name="markdownx_upload"
+    ),
 ]
 
 if settings.SERVE_MEDIA:

@@ -5,6 +5,7 @@ import re
 import lxml.html
 import pytest
 from django.db import connection
+from django.db.models.fields.files import FieldFile
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Section, TopicPage
@@ -231,7 +232,11 @@ def test_deleting_a_section_shown_on_a_topic_page_is_refused_naming_the_page(cli
     during = article.sections.get(anchor="during-treatment")
     change_url = f"/admin/articles/article/{article.pk}/change/"
     form = staff_client.get(change_url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None}
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and not isinstance(value, FieldFile)
+    }
     formset = staff_client.get(change_url).context["inline_admin_formsets"][0].formset
     data.update(_formset_data(formset))
     index = next(i for i, f in enumerate(formset.forms) if f.instance.pk == during.pk)

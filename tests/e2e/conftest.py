@@ -1,5 +1,6 @@
 """Real-browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
 
+import importlib
 import os
 from pathlib import Path
 
@@ -35,9 +36,30 @@ def browser():
         browser.close()
 
 
+def _restore_staff_groups():
+    """The groups the data migration made (a flush between browser tests removes them)."""
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("enquiries.migrations.0002_staff_groups")
+    for name, models in migration.GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for (app_label, model), actions in models.items():
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label,
+                    codename__in=[f"{action}_{model}" for action in actions],
+                )
+            )
+
+
 @pytest.fixture
 def site(live_server, transactional_db):
-    """The live server with the seed content (earlier browser tests may have flushed it)."""
+    """The live server with the seed content and staff groups.
+
+    Browser tests commit for real and the database is flushed after each one, so
+    what the migrations and the seed fixtures created is put back first.
+    """
+    _restore_staff_groups()
     call_command("load_seed_content", verbosity=0)
     return live_server
 

@@ -1,0 +1,94 @@
+"""Uploaded images: raster formats only, checked by Pillow, stripped of metadata, resized.
+
+A file's name and declared content type are the uploader's to choose, so neither is
+trusted: Pillow must open the bytes as JPEG, PNG or WebP. SVG is refused because it
+can carry scripts. Every accepted image is re-encoded from its pixels, which drops
+EXIF (camera, time and GPS location) and any other embedded metadata.
+"""
+
+import io
+import os
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+RENDITION_WIDTHS = (480, 960, 1440)
+MAX_PIXELS = 40_000_000
+
+
+def _open(upload):
+    upload.seek(0)
+    head = upload.read(512)
+    upload.seek(0)
+    if b"<svg" in head.lower() or head.lstrip().startswith(b"<?xml"):
+        raise ValidationError(
+            "SVG images are not accepted because they can contain scripts. "
+            "Export the image as PNG or JPEG and upload that."
+        )
+    try:
+        image = Image.open(upload)
+        image.verify()  # checks the whole file; the image must be reopened after
+        upload.seek(0)
+        image = Image.open(upload)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(
+            "This file is not an image we can read. Upload a JPEG, PNG or WebP image."
+        ) from error
+    return image
+
+
+def validate_upload(upload):
+    """Refuse anything but a readable JPEG, PNG or WebP within the size limits."""
+    if upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
+        limit = settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)
+        raise ValidationError(f"This image is larger than {limit} MB. Upload a smaller one.")
+    image = _open(upload)
+    if image.format not in EXTENSIONS:
+        raise ValidationError(
+            f"{image.format or 'This'} images are not accepted. Upload a JPEG, PNG or WebP image."
+        )
+    if image.width * image.height > MAX_PIXELS:
+        raise ValidationError("This image has too many pixels. Upload one under 40 megapixels.")
+    upload.seek(0)
+
+
+def strip_metadata(upload):
+    """The image re-encoded from its pixels (turned upright first), as a new file."""
+    image = _open(upload)
+    image_format = image.format
+    image = ImageOps.exif_transpose(image)
+    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    output = io.BytesIO()
+    options = {"quality": 85, "optimize": True} if image_format in ("JPEG", "WEBP") else {}
+    image.save(output, format=image_format, **options)
+    return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{EXTENSIONS[image_format]}")
+
+
+def make_renditions(name):
+    """Smaller copies of a stored image for `srcset`: [{"url", "width", "height"}, …]."""
+    with default_storage.open(name) as stored:
+        image = Image.open(stored)
+        image.load()
+    image_format = image.format
+    base, extension = os.path.splitext(name)
+    renditions = []
+    for width in RENDITION_WIDTHS:
+        if width >= image.width:
+            break
+        height = round(image.height * width / image.width)
+        output = io.BytesIO()
+        image.resize((width, height), Image.Resampling.LANCZOS).save(output, format=image_format)
+        rendition = default_storage.save(
+            f"{base}-{width}w{extension}", ContentFile(output.getvalue())
+        )
+        renditions.append({"url": default_storage.url(rendition), "width": width, "height": height})
+    renditions.append(
+        {"url": default_storage.url(name), "width": image.width, "height": image.height}
+    )
+    return renditions

@@ -1,0 +1,140 @@
+"""Images: raster only (checked by Pillow), metadata stripped, served in sizes with srcset."""
+
+import io
+
+import lxml.html
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+GPS_IFD = 0x8825
+
+
+def _jpeg_with_location(width=1600, height=900):
+    image = Image.new("RGB", (width, height), "teal")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # camera make
+    exif.get_ifd(GPS_IFD)[2] = (51.0, 30.0, 0.0)  # GPS latitude
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    data = buffer.getvalue()
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(GPS_IFD), "the test image must carry GPS"
+    return data
+
+
+def _article_form(article, image, alt="A calm treatment room"):
+    return {
+        "title": article.title,
+        "slug": article.slug,
+        "summary": article.summary,
+        "standfirst": article.standfirst,
+        "status": article.status,
+        "author_name": article.author_name,
+        "author_credentials": article.author_credentials,
+        "publisher": article.publisher,
+        "published_on": article.published_on or "",
+        "updated_on": article.updated_on or "",
+        "attribution": article.attribution,
+        "featured_image": image,
+        "featured_image_alt": alt,
+        "featured_image_credit": "Clinic photo",
+        "sections-TOTAL_FORMS": "0",
+        "sections-INITIAL_FORMS": "0",
+    }
+
+
+@pytest.fixture
+def article():
+    return Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+
+
+def test_featured_jpeg_is_stored_without_exif_and_served_with_srcset(staff_client, client, article):
+    upload = SimpleUploadedFile("holiday.jpg", _jpeg_with_location(), content_type="image/jpeg")
+    response = staff_client.post(
+        f"/admin/articles/article/{article.pk}/change/", _article_form(article, upload)
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    with article.featured_image.open() as stored:
+        image = Image.open(stored)
+        assert image.format == "JPEG"
+        assert dict(image.getexif()) == {}
+    assert [r["width"] for r in article.featured_image_renditions] == [480, 960, 1440, 1600]
+
+    document = lxml.html.fromstring(client.get(article.get_absolute_url()).content)
+    (img,) = document.xpath("//figure[@class='featured-image']/img")
+    assert (img.get("width"), img.get("height"), img.get("alt")) == (
+        "1600",
+        "900",
+        "A calm treatment room",
+    )
+    assert img.get("srcset").count("w,") == 3
+    for rendition in article.featured_image_renditions:
+        assert client.get(rendition["url"]).status_code == 200
+
+
+def test_featured_image_needs_alt_text(staff_client, article):
+    upload = SimpleUploadedFile(
+        "room.jpg", _jpeg_with_location(200, 100), content_type="image/jpeg"
+    )
+    response = staff_client.post(
+        f"/admin/articles/article/{article.pk}/change/", _article_form(article, upload, alt="")
+    )
+    assert response.status_code == 200
+    assert "Describe the image for people who cannot see it." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        (
+            "photo.jpg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "SVG images are not accepted",
+        ),
+        ("photo.png", b"just some text pretending to be a picture", "not an image we can read"),
+        ("anim.png", None, "GIF images are not accepted"),
+    ],
+)
+def test_non_raster_or_disguised_files_are_refused(staff_client, article, name, content, message):
+    if content is None:
+        buffer = io.BytesIO()
+        Image.new("RGB", (10, 10)).save(buffer, format="GIF")
+        content = buffer.getvalue()
+    upload = SimpleUploadedFile(name, content, content_type="image/jpeg")
+    response = staff_client.post(
+        f"/admin/articles/article/{article.pk}/change/", _article_form(article, upload)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    article.refresh_from_db()
+    assert not article.featured_image
+
+
+def test_oversized_upload_is_refused(staff_client, article, settings):
+    settings.IMAGE_UPLOAD_MAX_BYTES = 1000
+    upload = SimpleUploadedFile("big.jpg", _jpeg_with_location(), content_type="image/jpeg")
+    response = staff_client.post(
+        f"/admin/articles/article/{article.pk}/change/", _article_form(article, upload)
+    )
+    assert "larger than" in response.content.decode()
+
+
+def test_editor_upload_strips_exif_and_refuses_renamed_text(staff_client, settings):
+    upload = SimpleUploadedFile("p.jpg", _jpeg_with_location(300, 200), content_type="image/jpeg")
+    response = staff_client.post(
+        "/markdownx/upload/", {"image": upload}, HTTP_X_REQUESTED_WITH="XMLHttpRequest"
+    )
+    assert response.status_code == 200
+    (stored,) = [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
+    assert dict(Image.open(stored).getexif()) == {}
+
+    fake = SimpleUploadedFile("notes.png", b"plain text", content_type="image/png")
+    response = staff_client.post(
+        "/markdownx/upload/", {"image": fake}, HTTP_X_REQUESTED_WITH="XMLHttpRequest"
+    )
+    assert response.status_code == 400
+    assert "not an image we can read" in response.content.decode()

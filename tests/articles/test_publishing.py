@@ -1,0 +1,115 @@
+"""Drafts stay private; staff preview exactly; publishing keeps the dates right."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Section, TopicPage
+from tests.factories import make_article, make_topic_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(db):
+    return make_article(
+        title="Unreleased draft article",
+        status=Article.Status.DRAFT,
+        sections=["Draft words that nobody outside may read."],
+    )
+
+
+def test_draft_article_is_invisible_everywhere_public(client, draft):
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(f"{draft.get_absolute_url()}references.bib").status_code == 404
+    for url in ["/", "/articles/", "/treatments/", "/candidacy/", "/safety/"]:
+        assert "Unreleased draft article" not in client.get(url).content.decode(), url
+    topic = make_topic_page(sections=[draft.sections.get()])
+    assert "Draft words" not in client.get(topic.get_absolute_url()).content.decode()
+
+
+def test_draft_topic_page_is_invisible_and_not_in_navigation(client):
+    candidacy = TopicPage.objects.get(slug="candidacy")
+    candidacy.unpublish()
+    candidacy.save()
+    assert client.get("/candidacy/").status_code == 404
+    assert candidacy.title not in client.get("/").content.decode()
+
+
+def test_staff_preview_shows_a_draft_as_it_will_look(staff_client, draft):
+    response = staff_client.get(f"/articles/preview/{draft.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Draft words that nobody outside may read." in html
+    assert "This page is a draft" in html
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "noindex" in response.headers["X-Robots-Tag"]
+
+
+def test_preview_is_for_staff_with_permission_only(client, draft, django_user_model):
+    assert client.get(f"/articles/preview/{draft.pk}/").status_code == 302  # to login
+    handler = django_user_model.objects.create_user("handler", password="pw", is_staff=True)
+    client.force_login(handler)
+    assert client.get(f"/articles/preview/{draft.pk}/").status_code == 403
+
+
+def test_section_preview_shows_unsaved_changes_without_saving(staff_client):
+    section = Section.objects.get(anchor="during-treatment")
+    response = staff_client.post(
+        f"/articles/preview/section/{section.pk}/",
+        {"heading": section.heading, "level": "3", "body": "Unsaved wording [@andrade2017]."},
+    )
+    html = response.content.decode()
+    assert "Unsaved wording" in html
+    assert 'href="#ref-1"' in html  # the new citation is numbered on the page
+    section.refresh_from_db()
+    assert "Unsaved wording" not in section.body
+
+
+def test_topic_preview_works_for_a_draft_page(staff_client):
+    page = make_topic_page(status=TopicPage.Status.DRAFT, intro="Draft introduction.")
+    response = staff_client.get(f"/topics/preview/{page.pk}/")
+    assert response.status_code == 200
+    assert "Draft introduction." in response.content.decode()
+
+
+def test_publish_action_dates_a_first_publication(staff_client, draft):
+    response = staff_client.post(
+        "/admin/articles/article/", {"action": "publish", "_selected_action": [draft.pk]}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.PUBLISHED
+    assert draft.published_on == timezone.localdate()
+    assert draft.updated_on is None
+
+
+def test_unpublish_action_hides_the_article(staff_client, client):
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    staff_client.post(
+        "/admin/articles/article/", {"action": "unpublish", "_selected_action": [article.pk]}
+    )
+    assert client.get(article.get_absolute_url()).status_code == 404
+    article.refresh_from_db()
+    assert article.published_on == datetime.date(2022, 2, 7)  # kept for republication
+
+
+def test_editing_a_published_section_updates_the_article_date(staff_client):
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    section = article.sections.get(anchor="ketamine-therapy-for-anxiety")
+    response = staff_client.post(
+        f"/admin/articles/section/{section.pk}/change/",
+        {
+            "article": article.pk,
+            "position": section.position,
+            "level": section.level,
+            "heading": section.heading,
+            "anchor": section.anchor,
+            "body": section.body + "\n\nAn added paragraph.",
+        },
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.updated_on == timezone.localdate()
+    assert article.published_on == datetime.date(2022, 2, 7)

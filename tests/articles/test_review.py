@@ -1,0 +1,83 @@
+"""Medical review dates: shown to patients, and listed for reviewers when due."""
+
+import datetime
+
+import lxml.html
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, TopicPage
+from articles.readability import reading_grade, uncited_claims
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def _set_review(obj, last, due, by="Dr Rev Iewer, MD"):
+    obj.reviewed_by, obj.last_reviewed_on, obj.next_review_on = by, last, due
+    obj.save()
+
+
+def test_article_page_shows_reviewer_and_both_dates(client):
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    _set_review(article, datetime.date(2026, 1, 5), datetime.date(2027, 1, 5))
+    text = lxml.html.fromstring(client.get(article.get_absolute_url()).content).text_content()
+    assert "Medically reviewed by" in text and "Dr Rev Iewer, MD" in text
+    assert "5 January 2026" in text and "5 January 2027" in text
+
+
+def test_review_schedule_lists_overdue_and_due_soon_but_not_later(staff_client):
+    overdue = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    _set_review(overdue, TODAY - datetime.timedelta(days=400), TODAY - datetime.timedelta(days=5))
+    soon = TopicPage.objects.get(slug="safety")
+    _set_review(soon, TODAY - datetime.timedelta(days=300), TODAY + datetime.timedelta(days=20))
+    later = TopicPage.objects.get(slug="candidacy")
+    _set_review(later, TODAY, TODAY + datetime.timedelta(days=200))
+    html = staff_client.get("/admin/review-schedule/").content.decode()
+    assert overdue.title in html and "overdue" in html
+    assert soon.title in html
+    assert later.title not in html
+    assert html.index(overdue.title) < html.index(soon.title)
+
+
+def test_review_schedule_needs_content_permission(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("x", password="pw", is_staff=True))
+    assert client.get("/admin/review-schedule/").status_code == 403
+
+
+def test_next_review_must_follow_the_last(db):
+    from django.core.exceptions import ValidationError
+
+    page = TopicPage.objects.get(slug="safety")
+    page.last_reviewed_on, page.next_review_on = TODAY, TODAY - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError):
+        page.full_clean()
+
+
+def test_reading_grade_separates_plain_from_dense_text():
+    plain = "Ketamine is a medicine. It can help some people with low mood. A nurse checks on you."
+    dense = (
+        "Comprehensive medical screening assesses cardiovascular health, psychiatric history, "
+        "substance use patterns, and age considerations, making cardiovascular screening crucial."
+    )
+    assert reading_grade(plain) < 8 < 10 < reading_grade(dense)
+
+
+def test_uncited_numbers_and_study_results_are_flagged_cited_ones_are_not():
+    text = (
+        "Studies of esketamine show 60-70% of patients improve.\n\n"
+        "A systematic review found benefits [@whittaker2021].\n\n"
+        "Having support available is recommended."
+    )
+    assert uncited_claims(text) == ["Studies of esketamine show 60-70% of patients improve."]
+
+
+def test_section_admin_flags_grade_and_uncited_claims(staff_client):
+    from articles.models import Section
+
+    section = Section.objects.get(anchor="effectiveness-and-research-evidence")
+    html = staff_client.get(f"/admin/articles/section/{section.pk}/change/").content.decode()
+    assert "above 10" in html
+    assert "without a citation" in html
+    listing = staff_client.get("/admin/articles/section/", {"q": "Effectiveness"}).content.decode()
+    assert "⚠" in listing

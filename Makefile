@@ -29,8 +29,14 @@ var/secret_key:
 	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	chmod 600 $@
 
+# Local defaults for `make run`: staff emails are printed to the console, since a
+# fresh machine has no mail server. Production sets these in its environment.
+LOCAL_ENV = SITE_URL="http://127.0.0.1:$(PORT)" \
+	ENQUIRY_DEFAULT_RECIPIENTS="$${ENQUIRY_DEFAULT_RECIPIENTS:-enquiries@localhost}" \
+	EMAIL_BACKEND="$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}"
+
 run: install var/secret_key
-	export SECRET_KEY="$$(cat var/secret_key)"; \
+	export SECRET_KEY="$$(cat var/secret_key)" $(LOCAL_ENV); \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) createcachetable && \
 	$(MANAGE) load_seed_content && \
@@ -39,6 +45,7 @@ run: install var/secret_key
 
 test: install-dev
 	SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	SITE_URL=http://testserver ENQUIRY_DEFAULT_RECIPIENTS=enquiries@testserver \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -56,5 +63,5 @@ check: install
 	DEBUG=true $(MANAGE) check
 
 createsuperuser: install var/secret_key
-	SECRET_KEY="$$(cat var/secret_key)" $(MANAGE) migrate --noinput
-	SECRET_KEY="$$(cat var/secret_key)" $(MANAGE) createsuperuser
+	export SECRET_KEY="$$(cat var/secret_key)" $(LOCAL_ENV); \
+	$(MANAGE) migrate --noinput && $(MANAGE) createsuperuser

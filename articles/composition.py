@@ -95,6 +95,8 @@ def comparison_rows(treatments):
         (fact.treatment_id, fact.aspect): fact
         for treatment in treatments
         for fact in treatment.facts.all()
+        # A fact must link to a public source; a draft article's section is not one.
+        if fact.section.article.status == fact.section.article.Status.PUBLISHED
     }
     return [
         ComparisonRow(

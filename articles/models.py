@@ -439,6 +439,11 @@ class TopicPage(MedicallyReviewed):
             return reverse("topics:treatment", kwargs={"slug": self.slug})
         return reverse("topics:page", kwargs={"slug": self.slug})
 
+    @property
+    def discusses_suicide(self):
+        """An intro about suicidal thoughts or self-harm is shown with the crisis box."""
+        return mentions_crisis(self.intro) or mentions_crisis(self.summary)
+
     def live_sections(self):
         """The page's sections in order, leaving out those of unpublished articles."""
         return [

@@ -233,11 +233,17 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 
 # Enquiries
 # Links in staff emails point here (no request exists when the retry command runs).
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# Production must say where the site is and who catches unrouted enquiries.
+SITE_URL = env("SITE_URL", required=not DEBUG) or "http://127.0.0.1:8000"
 ENQUIRY_DEFAULT_RECIPIENTS = env_list("ENQUIRY_DEFAULT_RECIPIENTS", [])
+if not DEBUG and not ENQUIRY_DEFAULT_RECIPIENTS:
+    raise ImproperlyConfigured(
+        "The environment variable ENQUIRY_DEFAULT_RECIPIENTS must be set (see .env.example)."
+    )
 ENQUIRY_RETENTION_DAYS = env_int("ENQUIRY_RETENTION_DAYS", 365)
 ENQUIRY_MIN_SECONDS = env_int("ENQUIRY_MIN_SECONDS", 3)
-ENQUIRY_NOTIFICATION_MAX_ATTEMPTS = env_int("ENQUIRY_NOTIFICATION_MAX_ATTEMPTS", 8)
+# After this many failed attempts each further failure is logged as an error (an alert).
+ENQUIRY_NOTIFICATION_ALERT_ATTEMPTS = env_int("ENQUIRY_NOTIFICATION_ALERT_ATTEMPTS", 6)
 # Posts allowed per client, per window in seconds.
 ENQUIRY_RATE_LIMIT = (
     env_int("ENQUIRY_RATE_LIMIT_POSTS", 10),

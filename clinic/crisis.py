@@ -22,19 +22,28 @@ def link_phone_numbers(text):
 
 # Words that show a text is about suicidal thoughts or self-harm. Deliberately
 # broad: a false alarm costs a crisis box, a miss could cost far more.
+_SELF = r"(?:my|him|her|them|your|our)\s?sel(?:f|ves)"
 _CRISIS_LANGUAGE = re.compile(
-    r"suicid"
-    r"|self[-\s]?harm"
-    r"|\bkill(?:ing)?\s+(?:my|him|her|them)sel(?:f|ves)"
-    r"|\bend(?:ing)?\s+(?:my|his|her|their)\s+li(?:fe|ves)"
-    r"|\b(?:want|wanted|wanting)\s+to\s+die\b"
-    r"|\bhurt(?:ing)?\s+(?:my|him|her|them)sel(?:f|ves)"
-    r"|\bno\s+reason\s+to\s+live\b"
-    r"|\boverdos",
+    "|".join(
+        [
+            r"suicid",
+            r"self[-\s]?harm",
+            r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|burn|burning)\s+" + _SELF,
+            r"\b(?:end|ending|take|taking|took)\s+(?:my|his|her|their)\s+(?:own\s+)?li(?:fe|ves)",
+            r"\bend\s+it\s+all\b",
+            r"\b(?:want|wanted|wanting|wanna|going)\s+(?:to\s+)?die\b",
+            r"\bbetter\s+off\s+dead\b",
+            r"\bwish\s+(?:i|he|she|they)\s+(?:was|were)\s+dead\b",
+            r"\bdon'?t\s+want\s+to\s+(?:live|be\s+alive|be\s+here|wake\s+up)",
+            r"\bno\s+(?:reason|point)\s+(?:in\s+|to\s+)?(?:living|live|go(?:ing)?\s+on)\b",
+            r"\boverdos",
+            r"\btoo\s+many\s+(?:pills|tablets)\b",
+        ]
+    ),
     re.IGNORECASE,
 )
 
 
 def mentions_crisis(text):
     """Whether `text` speaks of suicidal thoughts or self-harm."""
-    return bool(_CRISIS_LANGUAGE.search(text or ""))
+    return bool(_CRISIS_LANGUAGE.search((text or "").replace("’", "'")))

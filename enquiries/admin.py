@@ -71,7 +71,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         "phone",
         "preferred_contact",
         "topic",
-        "treatment",
+        "treatment_title",
         "message",
         "consented_at",
     ]
@@ -79,7 +79,16 @@ class EnquiryAdmin(admin.ModelAdmin):
         ("Handling", {"fields": ["status", "assigned_to"]}),
         (
             "Enquiry",
-            {"fields": ["reference", "created_at", "is_urgent", "topic", "treatment", "message"]},
+            {
+                "fields": [
+                    "reference",
+                    "created_at",
+                    "is_urgent",
+                    "topic",
+                    "treatment_title",
+                    "message",
+                ]
+            },
         ),
         ("Enquirer", {"fields": ["name", "email", "phone", "preferred_contact", "consented_at"]}),
     ]
@@ -130,7 +139,7 @@ class EnquiryAdmin(admin.ModelAdmin):
             ("reference", lambda e: e.reference),
             ("received", lambda e: timezone.localtime(e.created_at).isoformat(timespec="minutes")),
             ("topic", lambda e: e.get_topic_display()),
-            ("treatment", lambda e: e.treatment.title if e.treatment else ""),
+            ("treatment", lambda e: e.treatment_title),
             ("urgent", lambda e: "yes" if e.is_urgent else "no"),
             ("status", lambda e: e.get_status_display()),
             ("assigned to", lambda e: e.assigned_to.get_username() if e.assigned_to else ""),
@@ -142,7 +151,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         ]
         writer = csv.writer(response)
         writer.writerow([name for name, _ in columns])
-        for enquiry in queryset.select_related("treatment", "assigned_to"):
+        for enquiry in queryset.select_related("assigned_to"):
             writer.writerow([_safe_cell(value(enquiry)) for _, value in columns])
         return response
 

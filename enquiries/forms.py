@@ -30,6 +30,13 @@ def clean_text(value):
     return _CONTROL.sub("", value).strip()
 
 
+class PlainTextField(forms.CharField):
+    """Text as the person meant it: normalised before its length is checked, as browsers count."""
+
+    def to_python(self, value):
+        return clean_text(super().to_python(value))
+
+
 def started_token(started_at=None):
     """A signed record of when the form was shown, for the too-fast check."""
     return signing.dumps(started_at if started_at is not None else time.time(), salt=_STARTED_SALT)
@@ -55,7 +62,7 @@ class EnquiryForm(forms.ModelForm):
     # Hidden from people by CSS and from assistive technology; bots fill it in.
     website = forms.CharField(required=False, label="Leave this field empty")
     started = forms.CharField(widget=forms.HiddenInput)
-    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     topic = forms.ChoiceField(
         choices=Topic.choices, widget=forms.RadioSelect, label="What is your enquiry about?"
@@ -71,7 +78,7 @@ class EnquiryForm(forms.ModelForm):
         widget=forms.RadioSelect,
         label="How should we contact you?",
     )
-    message = forms.CharField(
+    message = PlainTextField(
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": MESSAGE_MAX_LENGTH}),
         max_length=MESSAGE_MAX_LENGTH,
         label="Your message",
@@ -95,6 +102,7 @@ class EnquiryForm(forms.ModelForm):
         error_messages = {
             "name": {"required": "Enter your name."},
         }
+        field_classes = {"name": PlainTextField, "phone": PlainTextField}
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -119,25 +127,20 @@ class EnquiryForm(forms.ModelForm):
             self.initial.setdefault("started", started_token())
             self.initial.setdefault("submission_token", uuid.uuid4())
 
-    def clean_name(self):
-        name = clean_text(self.cleaned_data["name"])
-        if not name:
-            raise forms.ValidationError("Enter your name.")
-        return name
+    def clean_submission_token(self):
+        # A missing or mangled token only costs double-submit protection: issue a new one.
+        try:
+            return uuid.UUID(self.cleaned_data["submission_token"])
+        except ValueError:
+            return uuid.uuid4()
 
     def clean_phone(self):
-        phone = clean_text(self.cleaned_data.get("phone", ""))
+        phone = self.cleaned_data.get("phone", "")
         if phone and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 7):
             raise forms.ValidationError(
                 "Enter a phone number using digits, for example 555 010 0199."
             )
         return phone
-
-    def clean_message(self):
-        message = clean_text(self.cleaned_data["message"])
-        if not message:
-            raise forms.ValidationError("Enter your message.")
-        return message
 
     def clean(self):
         cleaned = super().clean()
@@ -166,7 +169,8 @@ class EnquiryForm(forms.ModelForm):
         super().full_clean()
         # Tie each error (and any help text) to its field for screen readers.
         for name in self.errors:
-            if name in self.fields:
+            if name in self.fields and not isinstance(self.fields[name].widget, forms.RadioSelect):
+                # (A radio group's fieldset carries the description instead.)
                 field, bound = self.fields[name], self[name]
                 described = [f"{bound.auto_id}_error"]
                 if field.help_text:

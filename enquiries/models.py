@@ -56,6 +56,8 @@ class Enquiry(models.Model):
         related_name="+",
         limit_choices_to={"parent__slug": TopicPage.TREATMENTS_SLUG},
     )
+    # The treatment's title as it was when the enquiry came in; the page may change later.
+    treatment_title = models.CharField(max_length=200, blank=True)
     message = models.TextField(max_length=3000)
     consented_at = models.DateTimeField()
     is_urgent = models.BooleanField(

@@ -1,15 +1,22 @@
-"""A per-client limit on enquiry posts, kept in Django's cache (database or Redis).
+"""A per-client limit on enquiry posts, counted in Django's shared cache.
 
-The cache is shared by every process and server, so the limit holds across them.
-Clients are keyed by a keyed hash of their address: the address itself is never
-stored.
+The cache is shared by every process and server (the database table, or Redis with
+REDIS_URL), so the limit holds across them. Counts are kept per fixed window, under
+a key that names the window, so an expiry can never be reset by a later increment.
+Increments are atomic: Redis's INCR is; on the database cache, the read and write
+run under a lock (an advisory lock on PostgreSQL, the write lock that SQLite takes
+when the transaction starts). Clients are keyed by a keyed hash of their address:
+the address itself is never stored.
 """
 
 import hashlib
 import hmac
+import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection, transaction
 
 
 def client_address(request):
@@ -24,25 +31,39 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _key(request):
-    digest = hmac.new(
+def _client_digest(request):
+    return hmac.new(
         settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
-    ).hexdigest()
-    return f"enquiry-posts:{digest[:32]}"
+    ).hexdigest()[:32]
 
 
 def allow_post(request):
     """Count one post from this client; False once it is over the limit for the window."""
     limit, window = settings.ENQUIRY_RATE_LIMIT
-    key = _key(request)
-    if cache.add(key, 1, timeout=window):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    key = f"enquiry-posts:{_client_digest(request)}:{int(_now() // window)}"
+    return _increment(key, timeout=2 * window) <= limit
+
+
+def _now():
+    return time.time()
+
+
+def _increment(key, timeout):
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        cache.add(key, 0, timeout=timeout)
+        return cache.incr(key)  # INCR: atomic, and keeps the key's expiry
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(key)])
+        count = (cache.get(key) or 0) + 1
+        cache.set(key, count, timeout=timeout)
+        return count
+
+
+def _lock_id(key):
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
 
 
 def retry_minutes():

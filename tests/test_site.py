@@ -9,6 +9,8 @@ import lxml.html
 import pytest
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import REPO
 
@@ -117,12 +119,19 @@ def test_no_model_changes_lack_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-def test_production_settings_refuse_to_start_without_secret_key():
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "SITE_URL", "ENQUIRY_DEFAULT_RECIPIENTS"])
+def test_production_settings_refuse_to_start_naming_a_missing_variable(missing):
     environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+        **{
+            name: value
+            for name, value in os.environ.items()
+            if name not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}
+        },
+        "SECRET_KEY": "k" * 50,
+        "SITE_URL": "https://clinic.example",
+        "ENQUIRY_DEFAULT_RECIPIENTS": "desk@clinic.example",
     }
+    del environment[missing]
     result = subprocess.run(
         [sys.executable, "-c", "import atma_site.settings"],
         cwd=REPO,
@@ -131,10 +140,27 @@ def test_production_settings_refuse_to_start_without_secret_key():
         text=True,
     )
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert f"The environment variable {missing} must be set" in result.stderr
 
 
 def test_admin_requires_staff(client, django_user_model):
     assert client.get("/admin/articles/article/").status_code == 302
     client.force_login(django_user_model.objects.create_user("patient", password="pw"))
     assert client.get("/admin/articles/article/").status_code == 302
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    path=st.sampled_from(
+        ["/", "/articles/", "/treatments/", "/safety/", "/enquire/", "/enquire/thanks/"]
+    ),
+    params=st.dictionaries(
+        st.sampled_from(["treatment", "topic", "page", "q", "slug"]),
+        st.text(max_size=60) | st.sampled_from(["\x00", "%00", "' OR 1=1", "../../etc", "🙂"]),
+        max_size=3,
+    ),
+)
+def test_no_query_string_causes_a_server_error(client, path, params):
+    assert client.get(path, params).status_code == 200

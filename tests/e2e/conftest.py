@@ -42,6 +42,11 @@ def _restore_staff_groups():
 
     migration = importlib.import_module("enquiries.migrations.0002_staff_groups")
     for name, models in migration.GROUP_PERMISSIONS.items():
+        if name == "Enquiry handlers":
+            models = {
+                **models,
+                ("enquiries", "enquiry"): (*models[("enquiries", "enquiry")], "delete"),
+            }
         group, _ = Group.objects.get_or_create(name=name)
         for (app_label, model), actions in models.items():
             group.permissions.add(

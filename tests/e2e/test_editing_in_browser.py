@@ -33,7 +33,9 @@ def test_edit_preview_publish_and_restore(site, editor, desktop_page, client):
     expect(page.get_by_role("link", name="Review schedule")).to_be_visible()
 
     page.goto(site.url + "/admin/articles/section/?q=Post-Treatment")
-    page.get_by_role("link", name="Post-Treatment Recovery (A Guide to Ketamine Therapy for Depression)").click()
+    page.get_by_role(
+        "link", name="Post-Treatment Recovery (A Guide to Ketamine Therapy for Depression)"
+    ).click()
     body = page.locator("textarea[name=body]")
     original = body.input_value()
     body.fill(NEW_TEXT)
@@ -49,7 +51,9 @@ def test_edit_preview_publish_and_restore(site, editor, desktop_page, client):
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     page.goto(site.url + "/admin/articles/article/")
-    page.get_by_role("row", name="A Guide to Ketamine Therapy for Depression").get_by_role("checkbox").check()
+    page.get_by_role("row", name="A Guide to Ketamine Therapy for Depression").get_by_role(
+        "checkbox"
+    ).check()
     page.locator("select[name=action]").select_option("publish")
     page.get_by_role("button", name="Go").click()
     expect(page.locator(".messagelist")).to_contain_text("Published 1")
@@ -58,7 +62,9 @@ def test_edit_preview_publish_and_restore(site, editor, desktop_page, client):
     expect(page.locator("#post-treatment-recovery")).to_contain_text(NEW_TEXT)
 
     page.goto(site.url + "/admin/articles/section/?q=Post-Treatment")
-    page.get_by_role("link", name="Post-Treatment Recovery (A Guide to Ketamine Therapy for Depression)").click()
+    page.get_by_role(
+        "link", name="Post-Treatment Recovery (A Guide to Ketamine Therapy for Depression)"
+    ).click()
     page.get_by_role("link", name="History").click()
     page.get_by_role("link", name="Compare with previous").first.click()
     expect(page.locator(".diff ins").first).to_be_visible()

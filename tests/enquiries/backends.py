@@ -12,6 +12,11 @@ class FailingEmailBackend(BaseEmailBackend):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
 
+class RefusingEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused({"gone@clinic.example": (550, b"No such user")})
+
+
 class SlowRecordingBackend(BaseEmailBackend):
     """Takes a while per message, so two runs overlap; records every send across threads."""
 

@@ -150,16 +150,60 @@ def test_email_failure_keeps_the_enquiry_and_the_command_sends_it_once(
     assert len(mail.outbox) == 1
 
 
-def test_notification_gives_up_after_the_attempt_limit(
-    client, settings, django_capture_on_commit_callbacks
+def test_failures_stay_pending_and_are_retried_however_many(
+    client, settings, caplog, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "tests.enquiries.backends.FailingEmailBackend"
-    settings.ENQUIRY_NOTIFICATION_MAX_ATTEMPTS = 2
+    settings.ENQUIRY_NOTIFICATION_ALERT_ATTEMPTS = 3
     _submit(client, django_capture_on_commit_callbacks)
-    call_command("send_enquiry_notifications", stdout=None)
+    for _ in range(4):
+        call_command("send_enquiry_notifications", stdout=None)
+    notification = Notification.objects.get()
+    assert (notification.status, notification.attempts) == ("pending", 5)
+    assert any(r.levelname == "ERROR" for r in caplog.records), "persistent failure must alert"
+
+
+def test_a_refused_address_is_marked_failed_not_retried(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.enquiries.backends.RefusingEmailBackend"
+    _submit(client, django_capture_on_commit_callbacks)
     assert Notification.objects.get().status == Notification.Status.FAILED
     call_command("send_enquiry_notifications", stdout=None)
-    assert Notification.objects.get().attempts == 2
+    assert Notification.objects.get().attempts == 1
+
+
+def test_unreachable_mail_server_does_not_hold_up_the_person(
+    client, settings, make_staff, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.enquiries.backends.FailingEmailBackend"
+    _rule("costs", make_staff("one"), make_staff("two"), make_staff("three"))
+    response = _submit(client, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    attempts = sorted(Notification.objects.values_list("attempts", flat=True))
+    assert attempts == [0, 0, 1]  # stopped at the first connection failure
+
+
+def test_broken_email_configuration_still_thanks_the_person(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "no.such.EmailBackend"
+    response = _submit(client, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert Enquiry.objects.count() == 1
+    assert Notification.objects.get().status == Notification.Status.PENDING
+
+
+def test_same_form_resent_with_new_content_is_a_second_enquiry(
+    client, django_capture_on_commit_callbacks
+):
+    data = enquiry_data()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, data)
+        client.post(URL, {**data, "topic": "someone_else", "message": "Now asking for my brother."})
+    assert Enquiry.objects.count() == 2
+    assert Enquiry.objects.filter(message="Now asking for my brother.").exists()
+    assert "Now asking" not in client.get("/enquire/thanks/").content.decode()
 
 
 def test_same_form_posted_twice_makes_one_enquiry(client, django_capture_on_commit_callbacks):

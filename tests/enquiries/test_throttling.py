@@ -50,3 +50,41 @@ def test_forwarded_address_is_trusted_only_behind_a_configured_proxy(settings):
     assert throttling.client_address(request) == "10.0.0.9"
     settings.NUM_PROXIES = 1
     assert throttling.client_address(request) == "203.0.113.5"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_posts_cannot_exceed_the_limit(settings):
+    """Twenty posts at once from one client, limit ten: exactly ten pass."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers are tested on PostgreSQL (the test SQLite is in memory)")
+    settings.ENQUIRY_RATE_LIMIT = (10, 600)
+    caches["default"].clear()
+    request = RequestFactory().post("/enquire/", REMOTE_ADDR="192.0.2.9")
+    start, results = threading.Barrier(20), []
+
+    def post():
+        start.wait()
+        try:
+            results.append(throttling.allow_post(request))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [False] * 10 + [True] * 10
+
+
+def test_a_new_window_starts_a_new_count(shared_cache, settings, monkeypatch):
+    settings.ENQUIRY_RATE_LIMIT = (1, 60)
+    request = RequestFactory().post("/enquire/", REMOTE_ADDR="192.0.2.3")
+    monkeypatch.setattr(throttling, "_now", lambda: 6000.0)
+    assert [throttling.allow_post(request) for _ in range(2)] == [True, False]
+    monkeypatch.setattr(throttling, "_now", lambda: 6061.0)
+    assert throttling.allow_post(request) is True

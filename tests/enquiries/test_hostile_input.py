@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from enquiries.forms import EnquiryForm
 from tests.factories import enquiry_data
 
 pytestmark = pytest.mark.django_db
@@ -16,19 +17,7 @@ def _no_rate_limit(settings):
     settings.ENQUIRY_RATE_LIMIT = (1_000_000, 60)
 
 
-FIELDS = [
-    "name",
-    "email",
-    "phone",
-    "preferred_contact",
-    "topic",
-    "treatment",
-    "message",
-    "consent",
-    "website",
-    "started",
-    "submission_token",
-]
+FIELDS = list(EnquiryForm.base_fields)
 text = st.one_of(
     st.text(max_size=40),
     st.text(max_size=4000),

@@ -9,6 +9,7 @@ EXIF (camera, time and GPS location) and any other embedded metadata.
 import io
 import os
 import uuid
+import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,19 +32,34 @@ def _open(upload):
             "Export the image as PNG or JPEG and upload that."
         )
     try:
-        image = Image.open(upload)
-        image.verify()  # checks the whole file; the image must be reopened after
-        upload.seek(0)
-        image = Image.open(upload)
+        with warnings.catch_warnings():
+            # Pillow only warns below twice its pixel limit; refuse those too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            if image.width * image.height > MAX_PIXELS:
+                raise ValidationError(
+                    "This image has too many pixels. Upload one under 40 megapixels."
+                )
+            image.verify()  # checks the file's structure; the image must be reopened after
+            upload.seek(0)
+            image = Image.open(upload)
+            image.load()  # decodes every pixel: a truncated file fails here, not later
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(
+            "This image has too many pixels. Upload one under 40 megapixels."
+        ) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(
             "This file is not an image we can read. Upload a JPEG, PNG or WebP image."
         ) from error
+    upload.seek(0)
     return image
 
 
 def validate_upload(upload):
     """Refuse anything but a readable JPEG, PNG or WebP within the size limits."""
+    if getattr(upload, "_committed", False):
+        return  # already stored (and checked when it was uploaded)
     if upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
         limit = settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)
         raise ValidationError(f"This image is larger than {limit} MB. Upload a smaller one.")
@@ -52,8 +68,6 @@ def validate_upload(upload):
         raise ValidationError(
             f"{image.format or 'This'} images are not accepted. Upload a JPEG, PNG or WebP image."
         )
-    if image.width * image.height > MAX_PIXELS:
-        raise ValidationError("This image has too many pixels. Upload one under 40 megapixels.")
     upload.seek(0)
 
 
@@ -62,6 +76,7 @@ def strip_metadata(upload):
     image = _open(upload)
     image_format = image.format
     image = ImageOps.exif_transpose(image)
+    image.info = {}  # EXIF, XMP, comments, text chunks: none of it is kept
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     output = io.BytesIO()

@@ -157,13 +157,16 @@ class Article(MedicallyReviewed):
 
     def save(self, *args, **kwargs):
         self.attribution_html = render_markdown(self.attribution)
+        if self.status == self.Status.PUBLISHED and self.published_on is None:
+            self.published_on = timezone.localdate()
         new_image = bool(self.featured_image) and not self.featured_image._committed
         if new_image:
             self.featured_image = strip_metadata(self.featured_image)
         elif not self.featured_image:
             self.featured_image_renditions = []
         super().save(*args, **kwargs)
-        if new_image:
+        # A new upload, or a restored version naming another file, needs its own sizes.
+        if self.featured_image and (new_image or not self._renditions_match()):
             self.featured_image_renditions = make_renditions(self.featured_image.name)
             Article.objects.filter(pk=self.pk).update(
                 featured_image_renditions=self.featured_image_renditions
@@ -171,6 +174,10 @@ class Article(MedicallyReviewed):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def _renditions_match(self):
+        renditions = self.featured_image_renditions
+        return bool(renditions) and renditions[-1]["url"] == self.featured_image.url
 
     @property
     def featured_image_srcset(self):
@@ -193,12 +200,11 @@ class Article(MedicallyReviewed):
 
     def publish(self):
         """Make the article public; the first publication dates it."""
+        if self.status == self.Status.PUBLISHED:
+            return
         self.status = self.Status.PUBLISHED
-        today = timezone.localdate()
         if self.published_on is None:
-            self.published_on = today
-        elif self.updated_on is not None or self.published_on < today:
-            self.updated_on = max(today, self.published_on)
+            self.published_on = timezone.localdate()
 
     def unpublish(self):
         self.status = self.Status.DRAFT

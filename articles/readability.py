@@ -1,8 +1,8 @@
 """Reading checks for reviewers: grade level, and claims that cite nothing.
 
 Patient materials aim for grade 6 to 8; a section above grade 10 is flagged.
-A paragraph that states a number or a study's finding without a citation is
-flagged too, so a reviewer can add the source or soften the claim.
+A sentence or list item that states a quantity or a study's finding without a
+citation is flagged too, so a reviewer can add the source or soften the claim.
 """
 
 import re
@@ -12,17 +12,38 @@ import textstat
 from references.citations import CITATION_GROUP
 
 GRADE_LIMIT = 10
-_NUMBER = re.compile(r"\d")
-_STUDY_WORDS = re.compile(
-    r"\b(stud(?:y|ies)|trials?|research|review|meta-analys[ie]s|evidence|found|shown?|showed|"
-    r"demonstrat\w*|reports?|data|percent|rates?)\b",
+# A quantity as a claim: a percentage, a rate, a count of people, a span of time or a dose.
+_QUANTITY = re.compile(
+    r"\b\d+(?:[.,]\d+)?(?:\s*[-–]\s*\d+(?:[.,]\d+)?)?\s*"
+    r"(?:%|percent\b|per\s?cent\b|times\b|fold\b|in\s+\d+\b|out\s+of\b|of\s+(?:\w+\s+)?"
+    r"(?:patients|people|participants|adults|those)\b|(?:patients|people|participants|adults)\b|"
+    r"mg\b|(?:hours?|days?|weeks?|months?|years?)\b)",
+    re.IGNORECASE,
+)
+_STUDY_RESULT = re.compile(
+    r"\b(?:stud(?:y|ies)|trials?|research|meta-analys[ie]s|systematic\s+reviews?|evidence)\b"
+    r"|\b(?:found|showed|demonstrated|proved)\s+that\b",
     re.IGNORECASE,
 )
 _MARKUP = re.compile(r"[*_`#>\[\]()!]|https?://\S+")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _units(markdown_text):
+    """List items and sentences: each is one unit a reader takes as one statement."""
+    for block in re.split(r"\n\s*\n", markdown_text or ""):
+        items = _LIST_ITEM.split(block) if _LIST_ITEM.search(block) else [block]
+        for item in items:
+            yield from (
+                sentence.strip() for sentence in _SENTENCE_END.split(item) if sentence.strip()
+            )
 
 
 def _plain(markdown_text):
-    return " ".join(_MARKUP.sub(" ", CITATION_GROUP.sub(" ", markdown_text or "")).split())
+    # Each list item and line counts as a sentence, as a reader takes it.
+    units = (unit if unit[-1] in ".!?" else unit + "." for unit in _units(markdown_text))
+    return " ".join(_MARKUP.sub(" ", CITATION_GROUP.sub(" ", " ".join(units))).split())
 
 
 def reading_grade(markdown_text):
@@ -34,12 +55,10 @@ def reading_grade(markdown_text):
 
 
 def uncited_claims(markdown_text):
-    """Paragraphs that state a number or a study result and cite nothing."""
-    flagged = []
-    for paragraph in re.split(r"\n\s*\n", markdown_text or ""):
-        paragraph = paragraph.strip()
-        if not paragraph or CITATION_GROUP.search(paragraph):
-            continue
-        if _NUMBER.search(paragraph) or _STUDY_WORDS.search(paragraph):
-            flagged.append(paragraph)
-    return flagged
+    """Sentences and list items that state a quantity or a study result and cite nothing."""
+    return [
+        unit
+        for unit in _units(markdown_text)
+        if not CITATION_GROUP.search(unit)
+        and (_QUANTITY.search(unit) or _STUDY_RESULT.search(unit))
+    ]

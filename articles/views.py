@@ -85,7 +85,8 @@ class TreatmentView(TopicPageView):
     template_name = "articles/treatment_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().treatments()
+        # A treatment is public only while the Treatments page above it is.
+        return super().get_queryset().treatments().filter(parent__status=TopicPage.Status.PUBLISHED)
 
 
 class StaffPreviewMixin:

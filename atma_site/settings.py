@@ -227,6 +227,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The same client address as the enquiry rate limit, honouring NUM_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "atma_site.network.client_address"
 
 # django-simple-history
 SIMPLE_HISTORY_REVERT_DISABLED = False

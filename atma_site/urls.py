@@ -9,7 +9,9 @@ from articles.review import review_schedule
 from articles.uploads import CheckedImageUploadView
 from clinic.views import HomeView
 
-from .staff import staff_only
+from .staff import staff_with_permission
+
+editors_only = staff_with_permission("articles.change_section")
 
 admin.site.site_header = "ATMA CENA site administration"
 admin.site.site_title = "ATMA CENA admin"
@@ -37,11 +39,11 @@ urlpatterns = [
     # the ones its editor widget looks up, wrapped for staff only.
     path(
         "markdownx/markdownify/",
-        staff_only(MarkdownifyView.as_view()),
+        editors_only(MarkdownifyView.as_view()),
         name="markdownx_markdownify",
     ),
     path(
-        "markdownx/upload/", staff_only(CheckedImageUploadView.as_view()), name="markdownx_upload"
+        "markdownx/upload/", editors_only(CheckedImageUploadView.as_view()), name="markdownx_upload"
     ),
 ]
 

@@ -9,13 +9,17 @@ class NavigationItem:
     url_name: str
     # The "namespace:name" (or bare name, or namespace) of every page under this entry.
     covers: tuple
+    # A topic page's slug: the entry is shown only while that page is published.
+    topic_slug: str = ""
 
 
 MAIN_NAVIGATION = [
     NavigationItem("Home", "home", ("home",)),
-    NavigationItem("Treatments", "topics:treatments", ("topics:treatments", "topics:treatment")),
-    NavigationItem("Who it may help", "topics:candidacy", ("topics:candidacy",)),
-    NavigationItem("Safety", "topics:safety", ("topics:safety",)),
+    NavigationItem(
+        "Treatments", "topics:treatments", ("topics:treatments", "topics:treatment"), "treatments"
+    ),
+    NavigationItem("Who it may help", "topics:candidacy", ("topics:candidacy",), "candidacy"),
+    NavigationItem("Safety", "topics:safety", ("topics:safety",), "safety"),
     NavigationItem("Articles", "articles:list", ("articles",)),
     NavigationItem("Enquire", "enquiries:enquire", ("enquiries",)),
 ]

@@ -18,17 +18,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 
-
-def client_address(request):
-    """The client's IP, trusting X-Forwarded-For only as far as NUM_PROXIES says."""
-    if settings.NUM_PROXIES:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= settings.NUM_PROXIES:
-            return forwarded[-settings.NUM_PROXIES]
-    return request.META.get("REMOTE_ADDR", "")
+from atma_site.network import client_address
 
 
 def _client_digest(request):

@@ -177,7 +177,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
             if parsed and "confirm" in request.POST:
                 try:
                     created = importing.save_new(parsed)
-                except Exception as problem:  # a field the parser filled does not validate
+                except importing.UnreadableText as problem:
                     error = f"Nothing was imported: {problem}"
                 else:
                     matched = len(parsed) - len(created)
@@ -194,6 +194,6 @@ class ReferenceAdmin(SimpleHistoryAdmin):
             "form": form,
             "parsed": parsed,
             "error": error,
-            "new_count": sum(1 for entry in parsed or [] if entry.existing is None),
+            "new_count": sum(1 for entry in parsed or [] if entry.is_new),
         }
         return TemplateResponse(request, "admin/references/reference/import.html", context)

@@ -13,6 +13,8 @@ import bibtexparser
 import rispy
 from bibtexparser import middlewares
 from Bio import Medline
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.text import slugify
 
 from . import identifiers
@@ -61,7 +63,12 @@ class ParsedReference:
     fields: dict
     authors: list = field(default_factory=list)  # dicts: family, given / literal
     existing: Reference | None = None
+    duplicate_of: "ParsedReference | None" = None
     key: str = ""
+
+    @property
+    def is_new(self):
+        return self.existing is None and self.duplicate_of is None
 
     @property
     def title(self):
@@ -98,6 +105,7 @@ def parse_references(text, text_format="auto"):
     if not parsed:
         raise UnreadableText(f"No references found in this {FORMATS[text_format]} text.")
     taken = set(Reference.objects.values_list("key", flat=True))
+    seen = {}
     for entry in parsed:
         entry.fields = {
             name: value for name, value in entry.fields.items() if value not in (None, "")
@@ -105,11 +113,27 @@ def parse_references(text, text_format="auto"):
         entry.fields["doi"] = identifiers.normalize_doi(entry.fields.get("doi", ""))
         entry.fields["pmid"] = identifiers.normalize_pmid(entry.fields.get("pmid", ""))
         entry.fields["pmcid"] = identifiers.normalize_pmcid(entry.fields.get("pmcid", ""))
+        entry.authors = [a for a in entry.authors if a.get("family") or a.get("literal")]
         entry.existing = find_existing(entry.fields)
-        if entry.existing is None:
+        identities = _identities(entry.fields)
+        earlier = next((seen[i] for i in identities if i in seen), None)
+        if entry.existing is None and earlier is not None:
+            entry.duplicate_of = earlier  # the same work twice in one paste: import it once
+        elif entry.existing is None:
             entry.key = _new_key(entry, taken)
             taken.add(entry.key)
+            seen.update(dict.fromkeys(identities, entry))
     return parsed
+
+
+def _identities(fields):
+    title = " ".join(fields.get("title", "").lower().split()).rstrip(".")
+    candidates = [
+        ("doi", fields.get("doi", "").lower()),
+        ("pmid", fields.get("pmid", "")),
+        ("title", title, fields.get("issued_year")),
+    ]
+    return [identity for identity in candidates if identity[1]]
 
 
 def find_existing(fields):
@@ -126,19 +150,29 @@ def find_existing(fields):
     return None
 
 
+@transaction.atomic
 def save_new(parsed):
-    """Store the entries that matched nothing; return the References created."""
+    """Store the entries that matched nothing, all or none; return the References created.
+
+    Raises UnreadableText naming the entry and the field when one does not validate.
+    """
     created = []
-    for entry in parsed:
-        if entry.existing is not None:
-            continue
+    for entry in (entry for entry in parsed if entry.is_new):
         reference = Reference(key=entry.key, **entry.fields)
-        reference.full_clean()
-        reference.save()
-        ReferenceAuthor.objects.bulk_create(
-            ReferenceAuthor(reference=reference, position=position, **author)
-            for position, author in enumerate(entry.authors, 1)
-        )
+        try:
+            reference.full_clean()
+            reference.save()
+            for position, author in enumerate(entry.authors, 1):
+                author = ReferenceAuthor(reference=reference, position=position, **author)
+                author.full_clean()
+                author.save()
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+            )
+            raise UnreadableText(
+                f"“{entry.title or entry.key}” cannot be stored ({problems})."
+            ) from error
         reference.refresh_formatted()
         created.append(reference)
     return created

@@ -18,6 +18,9 @@ class ReferenceQuerySet(models.QuerySet):
         keys = {key for section in sections for key in cited_keys(section.body_html)}
         return self.filter(key__in=keys).prefetch_related("authors")
 
+    def cited_on_live_pages(self):
+        return self.filter(citing_sections__article__status="published").distinct()
+
 
 class Reference(models.Model):
     """A work cited by the site, stored as CSL-style structured fields."""

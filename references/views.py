@@ -7,7 +7,8 @@ from .models import Reference
 
 @require_safe
 def all_references(request, export_format):
-    references = Reference.objects.prefetch_related("authors").order_by("key")
+    """Every reference a published page cites (drafts' sources stay unannounced)."""
+    references = Reference.objects.cited_on_live_pages().prefetch_related("authors").order_by("key")
     response = HttpResponse(
         exporting.export(references, export_format),
         content_type=exporting.CONTENT_TYPES[export_format],

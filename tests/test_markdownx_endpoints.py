@@ -68,3 +68,14 @@ def test_staff_preview_is_the_sanitized_rendering(staff_client):
     assert "<strong>hi</strong>" in html
     assert "[@zunszain2013]" in html
     assert "<script" not in html
+
+
+def test_staff_without_content_permission_cannot_upload(client, settings, django_user_model):
+    from django.contrib.auth.models import Group
+
+    handler = django_user_model.objects.create_user("handler", password="pw", is_staff=True)
+    handler.groups.add(Group.objects.get(name="Enquiry handlers"))
+    client.force_login(handler)
+    response = client.post(UPLOAD_URL, {"image": _png()}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 403
+    assert _stored_files(settings) == []

@@ -1,6 +1,8 @@
 from django import template
 from django.urls import reverse
 
+from articles.models import TopicPage
+
 from ..crisis import link_phone_numbers
 from ..navigation import MAIN_NAVIGATION, current_item
 
@@ -16,8 +18,15 @@ def phone_links(text):
 def main_navigation(context):
     request = context["request"]
     current = current_item(request)
+    live_topics = set(
+        TopicPage.objects.live()
+        .filter(slug__in=[item.topic_slug for item in MAIN_NAVIGATION if item.topic_slug])
+        .values_list("slug", flat=True)
+    )
     items = []
     for item in MAIN_NAVIGATION:
+        if item.topic_slug and item.topic_slug not in live_topics:
+            continue  # a draft page is not offered to the public
         url = reverse(item.url_name)
         # "page" on the entry's own page, "true" on pages beneath it.
         marker = ("page" if request.path == url else "true") if item == current else None

@@ -63,17 +63,14 @@ def test_restoring_an_earlier_version_puts_the_old_text_back_on_the_page(
     assert "A mistaken edit." in client.get(section.article.get_absolute_url()).content.decode()
     earlier = section.history.filter(body=original).first()
     form_url = f"/admin/articles/section/{section.pk}/history/{earlier.history_id}/"
-    response = staff_client.post(
-        form_url,
-        {
-            "article": section.article_id,
-            "position": section.position,
-            "level": section.level,
-            "heading": section.heading,
-            "anchor": section.anchor,
-            "body": earlier.body,
-        },
-    )
+    form = staff_client.get(form_url).context["adminform"].form
+    assert form.initial["body"] == original  # the restore form shows the old text
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name in form.fields
+    }
+    response = staff_client.post(form_url, data)
     assert response.status_code == 302
     page = client.get(section.article.get_absolute_url()).content.decode()
     assert "A mistaken edit." not in page
@@ -88,3 +85,25 @@ def test_history_covers_articles_references_topic_pages_and_facts(staff_client):
         obj = model.objects.first()
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{obj.pk}/history/"
         assert staff_client.get(url).status_code == 200, url
+
+
+def test_a_reference_is_restored_from_its_history(staff_client):
+    from references.models import Reference
+
+    reference = Reference.objects.get(key="clark2020")
+    original_title = reference.title
+    reference.title = "A mistaken title"
+    reference.save()
+    earlier = reference.history.filter(title=original_title).first()
+    assert earlier is not None, "seed content has a first history record"
+    form_url = f"/admin/references/reference/{reference.pk}/history/{earlier.history_id}/"
+    form = staff_client.get(form_url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name in form.fields
+    }
+    data.update({"authors-TOTAL_FORMS": "0", "authors-INITIAL_FORMS": "0", "save_anyway": "on"})
+    assert staff_client.post(form_url, data).status_code == 302
+    reference.refresh_from_db()
+    assert reference.title == original_title

@@ -138,3 +138,57 @@ def test_editor_upload_strips_exif_and_refuses_renamed_text(staff_client, settin
     )
     assert response.status_code == 400
     assert "not an image we can read" in response.content.decode()
+
+
+def _upload(staff_client, article, content, name="x.png", content_type="image/png"):
+    upload = SimpleUploadedFile(name, content, content_type=content_type)
+    return staff_client.post(
+        f"/admin/articles/article/{article.pk}/change/", _article_form(article, upload)
+    )
+
+
+def test_a_decompression_bomb_is_refused_not_a_crash(staff_client, article):
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 10000)).save(buffer, format="PNG")  # tiny file, 200 megapixels
+    response = _upload(staff_client, article, buffer.getvalue())
+    assert response.status_code == 200
+    assert "too many pixels" in response.content.decode()
+
+
+def test_a_truncated_jpeg_is_refused_not_a_crash(staff_client, article):
+    data = _jpeg_with_location(400, 300)
+    response = _upload(staff_client, article, data[: len(data) // 2], "cut.jpg", "image/jpeg")
+    assert response.status_code == 200
+    assert "not an image we can read" in response.content.decode()
+
+
+def test_jpeg_comments_are_stripped_too(staff_client, article):
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), "teal").save(buffer, format="JPEG", comment=b"Home: 51.5N 0.1W")
+    assert b"51.5N" in buffer.getvalue()
+    _upload(staff_client, article, buffer.getvalue(), "c.jpg", "image/jpeg")
+    article.refresh_from_db()
+    with article.featured_image.open() as stored:
+        assert b"51.5N" not in stored.read()
+
+
+def test_article_still_saves_when_its_stored_image_went_missing(staff_client, article):
+    _upload(staff_client, article, _jpeg_with_location(300, 200), "a.jpg", "image/jpeg")
+    article.refresh_from_db()
+    article.featured_image.storage.delete(article.featured_image.name)
+    form = _article_form(article, "")
+    del form["featured_image"]
+    response = staff_client.post(f"/admin/articles/article/{article.pk}/change/", form)
+    assert response.status_code == 302
+
+
+def test_restoring_an_older_image_restores_its_sizes_too(staff_client, client, article):
+    _upload(staff_client, article, _jpeg_with_location(1000, 500), "old.jpg", "image/jpeg")
+    _upload(staff_client, article, _jpeg_with_location(1600, 900), "new.jpg", "image/jpeg")
+    article.refresh_from_db()
+    older = article.history.filter(featured_image__isnull=False).exclude(featured_image="").last()
+    older.instance.save()
+    article.refresh_from_db()
+    assert article.featured_image.name == older.featured_image
+    assert article.featured_image_size["width"] == 1000
+    assert article.featured_image_renditions[-1]["url"] == article.featured_image.url

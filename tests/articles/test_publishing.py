@@ -113,3 +113,44 @@ def test_editing_a_published_section_updates_the_article_date(staff_client):
     article.refresh_from_db()
     assert article.updated_on == timezone.localdate()
     assert article.published_on == datetime.date(2022, 2, 7)
+
+
+def test_draft_topic_pages_leave_the_navigation_and_take_their_children(client):
+    treatments = TopicPage.objects.get(slug="treatments")
+    treatments.unpublish()
+    treatments.save()
+    nav = client.get("/").content.decode()
+    assert 'href="/treatments/"' not in nav
+    assert client.get("/treatments/iv-ketamine-infusion/").status_code == 404
+
+
+def test_publishing_an_already_published_article_changes_no_date(staff_client):
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    staff_client.post(
+        "/admin/articles/article/", {"action": "publish", "_selected_action": [article.pk]}
+    )
+    article.refresh_from_db()
+    assert (article.published_on, article.updated_on) == (
+        datetime.date(2022, 2, 7),
+        datetime.date(2024, 8, 19),
+    )
+
+
+def test_an_article_saved_as_published_gets_a_publication_date(db):
+    article = make_article(status=Article.Status.PUBLISHED)
+    assert article.published_on == timezone.localdate()
+
+
+def test_content_editor_previews_but_enquiry_handler_cannot(client, draft, django_user_model):
+    from django.contrib.auth.models import Group
+
+    editor = django_user_model.objects.create_user("ed", password="pw", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editors"))
+    handler = django_user_model.objects.create_user("hal", password="pw", is_staff=True)
+    handler.groups.add(Group.objects.get(name="Enquiry handlers"))
+    client.force_login(editor)
+    assert client.get(f"/articles/preview/{draft.pk}/").status_code == 200
+    assert client.get("/admin/review-schedule/").status_code == 200
+    client.force_login(handler)
+    assert client.get(f"/articles/preview/{draft.pk}/").status_code == 403
+    assert client.get("/admin/review-schedule/").status_code == 403

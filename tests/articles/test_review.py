@@ -81,3 +81,24 @@ def test_section_admin_flags_grade_and_uncited_claims(staff_client):
     assert "without a citation" in html
     listing = staff_client.get("/admin/articles/section/", {"q": "Effectiveness"}).content.decode()
     assert "⚠" in listing
+
+
+def test_each_list_item_and_sentence_is_checked_on_its_own():
+    text = "- One trial found 90% relapse\n- A review showed benefits [@x]\n\nCall 555 010 0199. Step 2 is easy."
+    assert uncited_claims(text) == ["One trial found 90% relapse"]
+
+
+def test_a_list_is_graded_as_separate_items():
+    items = "\n".join(
+        f"- {w}"
+        for w in [
+            "Eat well",
+            "Sleep early",
+            "Walk daily",
+            "Drink water",
+            "Rest often",
+            "See friends",
+            "Call us",
+        ]
+    )
+    assert reading_grade(items) < 8

@@ -93,3 +93,33 @@ def test_unreadable_text_gets_a_clear_message(staff_client):
     )
     assert response.status_code == 200
     assert "errornote" in response.content.decode()
+
+
+def test_the_same_work_twice_in_one_paste_is_imported_once(staff_client):
+    text = (SAMPLES / "sample.ris").read_text()
+    response = staff_client.post(
+        IMPORT_URL, {"text": text + "\n" + text, "text_format": "ris", "confirm": "1"}
+    )
+    assert response.status_code == 302
+    assert Reference.objects.filter(doi="10.5555/test.2022.042").count() == 1
+
+
+def test_an_empty_author_line_is_skipped_not_stored(staff_client):
+    text = (SAMPLES / "sample.ris").read_text().replace("AU  - Okafor, Chidi", "AU  - ")
+    staff_client.post(IMPORT_URL, {"text": text, "text_format": "ris", "confirm": "1"})
+    record = Reference.objects.get(doi="10.5555/test.2022.042")
+    assert [a.family for a in record.authors.all()] == ["Lindqvist"]
+
+
+def test_an_invalid_entry_stops_the_whole_import_with_a_readable_reason(staff_client):
+    bad = (
+        (SAMPLES / "sample.bib")
+        .read_text()
+        .replace("year = {2023}", "year = {2023},\n  pmid = {12ab}")
+    )
+    before = Reference.objects.count()
+    response = staff_client.post(IMPORT_URL, {"text": bad, "text_format": "bibtex", "confirm": "1"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing was imported" in html and "is not a PubMed ID" in html
+    assert Reference.objects.count() == before

@@ -112,3 +112,10 @@ def test_admin_export_action(staff_client):
     )
     entries = rispy.loads(response.content.decode())
     assert sorted(e["id"] for e in entries) == ["abreu2009", "feder2014"]
+
+
+def test_public_export_of_all_references_leaves_out_sources_of_drafts(client):
+    from articles.models import Article
+
+    Article.objects.filter(slug="who-can-benefit-from-ketamine-therapy").update(status="draft")
+    assert json.loads(client.get("/references/all.json").content) == []

@@ -1,3 +1,5 @@
+import io
+
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
@@ -35,6 +37,8 @@ class Command(BaseCommand):
             page.save(update_fields=["intro_html"])
         for reference in Reference.objects.prefetch_related("authors"):
             reference.refresh_formatted()
+        # A first history record for every row, so the first edit can be undone.
+        call_command("populate_history", auto=True, stdout=io.StringIO(), stderr=io.StringIO())
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(

@@ -27,9 +27,12 @@ def test_successful_login_still_works_before_the_limit(client, staff_user):
     assert client.session["_auth_user_id"] == str(staff_user.pk)
 
 
-def test_sessions_expire():
-    assert django_settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
-    assert django_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+def test_staff_sessions_end_with_the_browser_and_within_hours(client, staff_user):
+    response = client.post(LOGIN, {"username": "editor", "password": "pw", "next": "/admin/"})
+    cookie = response.cookies[django_settings.SESSION_COOKIE_NAME]
+    assert not cookie["expires"] and not cookie["max-age"]  # a browser-session cookie
+    assert client.session.get_expire_at_browser_close()
+    assert 0 < client.session.get_expiry_age() <= 8 * 60 * 60
 
 
 def test_admin_cannot_be_framed_by_another_site(staff_client):

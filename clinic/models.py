@@ -18,8 +18,8 @@ class ClinicSettings(models.Model):
     home_intro = models.TextField(
         default=(
             "ATMA CENA offers ketamine-assisted therapy. This site explains what the treatment "
-            "is, who it may help, and what to expect, with the research sources behind each "
-            "statement."
+            "is, who it may help, and what to expect, and links each cited claim to its "
+            "research source."
         ),
         help_text="The home page’s opening paragraph.",
     )

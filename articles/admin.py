@@ -173,10 +173,7 @@ class ArticleAdmin(PublishingAdmin):
         article = form.instance
         content_changed = form.has_changed() or any(f.has_changed() for f in formsets)
         if change and content_changed and "updated_on" not in form.changed_data:
-            before = article.updated_on
-            article.mark_updated()
-            if article.updated_on != before:
-                Article.objects.filter(pk=article.pk).update(updated_on=article.updated_on)
+            article.record_update()
 
 
 @admin.register(Section)
@@ -214,11 +211,7 @@ class SectionAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and form.has_changed():
-            article = obj.article
-            before = article.updated_on
-            article.mark_updated()
-            if article.updated_on != before:
-                Article.objects.filter(pk=article.pk).update(updated_on=article.updated_on)
+            obj.article.record_update()
 
     @admin.display(description="grade")
     def grade(self, section):

@@ -209,10 +209,14 @@ class Article(MedicallyReviewed):
     def unpublish(self):
         self.status = self.Status.DRAFT
 
-    def mark_updated(self):
+    def record_update(self):
         """Date a change to published content; drafts keep their dates until publication."""
-        if self.status == self.Status.PUBLISHED and self.published_on:
-            self.updated_on = max(timezone.localdate(), self.published_on)
+        if self.status != self.Status.PUBLISHED or not self.published_on:
+            return
+        today = max(timezone.localdate(), self.published_on)
+        if self.updated_on != today:
+            self.updated_on = today
+            Article.objects.filter(pk=self.pk).update(updated_on=today)
 
     def clean(self):
         self.clean_review_dates()

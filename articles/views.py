@@ -1,6 +1,5 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -164,12 +163,7 @@ class TopicPreviewView(StaffPreviewMixin, TopicPageView):
 
 def _references_download(sections, export_format, name):
     references = list(Reference.objects.cited_in(sections).order_by("key"))
-    response = HttpResponse(
-        exporting.export(references, export_format),
-        content_type=exporting.CONTENT_TYPES[export_format],
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}-references.{export_format}"'
-    return response
+    return exporting.download(references, export_format, f"{name}-references")
 
 
 @require_safe

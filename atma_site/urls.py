@@ -8,6 +8,7 @@ from markdownx.views import MarkdownifyView
 from articles.review import review_schedule
 from articles.uploads import CheckedImageUploadView
 from clinic.views import HomeView
+from enquiries.throttling import window_minutes
 
 from .staff import staff_with_permission
 
@@ -28,7 +29,7 @@ urlpatterns = [
             template_name="enquiries/privacy.html",
             extra_context={
                 "retention_days": settings.ENQUIRY_RETENTION_DAYS,
-                "rate_limit_minutes": max(1, settings.ENQUIRY_RATE_LIMIT[1] // 60),
+                "rate_limit_minutes": window_minutes(),
             },
         ),
         name="privacy",

@@ -74,9 +74,16 @@ def main():
     failures = []
     deadline = time.monotonic() + args.time_limit
     wall = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(args.concurrency, 64))) as pool:
-        futures = {pool.submit(fetch, base + PAGES[n % len(PAGES)]): PAGES[n % len(PAGES)] for n in range(count)}
-        for future in concurrent.futures.as_completed(futures, timeout=max(1, deadline - time.monotonic())):
+    with concurrent.futures.ThreadPoolExecutor(
+        max_workers=max(1, min(args.concurrency, 64))
+    ) as pool:
+        futures = {
+            pool.submit(fetch, base + PAGES[n % len(PAGES)]): PAGES[n % len(PAGES)]
+            for n in range(count)
+        }
+        for future in concurrent.futures.as_completed(
+            futures, timeout=max(1, deadline - time.monotonic())
+        ):
             status, elapsed = future.result()
             results[futures[future]].append(elapsed * 1000)
             if status != 200:
@@ -84,11 +91,15 @@ def main():
     wall = time.perf_counter() - wall
 
     total = sum(len(v) for v in results.values())
-    print(f"{total} requests, concurrency {args.concurrency}, {wall:.1f} s, {total / wall:.0f} requests/s overall")
+    print(
+        f"{total} requests, concurrency {args.concurrency}, {wall:.1f} s, {total / wall:.0f} requests/s overall"
+    )
     print(f"{'page':<52}{'count':>6}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}")
     for page in PAGES:
         ms = results[page]
-        print(f"{page:<52}{len(ms):>6}{statistics.median(ms):>8.0f}{percentile(ms, 0.9):>8.0f}{percentile(ms, 0.99):>8.0f}")
+        print(
+            f"{page:<52}{len(ms):>6}{statistics.median(ms):>8.0f}{percentile(ms, 0.9):>8.0f}{percentile(ms, 0.99):>8.0f}"
+        )
     if failures:
         print(f"FAIL: {len(failures)} answers other than 200, e.g. {failures[:3]}")
     sys.exit(1 if failures else 0)

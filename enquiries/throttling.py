@@ -56,5 +56,6 @@ def _lock_id(key):
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
 
 
-def retry_minutes():
+def window_minutes():
+    """The length of one counting window, in whole minutes."""
     return max(1, settings.ENQUIRY_RATE_LIMIT[1] // 60)

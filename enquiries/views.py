@@ -41,7 +41,7 @@ class EnquiryView(FormView):
         if not throttling.allow_post(request):
             form.is_valid()  # show their input back, with any errors, nothing lost
             context = self.get_context_data(
-                form=form, rate_limited=True, retry_minutes=throttling.retry_minutes()
+                form=form, rate_limited=True, retry_minutes=throttling.window_minutes()
             )
             return self.render_to_response(context, status=429)
         if form.looks_automated():

@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -142,12 +141,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
 
     def _export(self, queryset, export_format):
         references = queryset.prefetch_related("authors").order_by("key")
-        response = HttpResponse(
-            exporting.export(references, export_format),
-            content_type=exporting.CONTENT_TYPES[export_format],
-        )
-        response["Content-Disposition"] = f'attachment; filename="references.{export_format}"'
-        return response
+        return exporting.download(references, export_format, "references")
 
     @admin.action(description="Export selected as BibTeX")
     def export_bibtex(self, request, queryset):

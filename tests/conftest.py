@@ -3,6 +3,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+
+from pagecache.store import page_store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -19,11 +22,40 @@ def _test_settings(settings, tmp_path):
     settings.CITATION_STYLE = "apa"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache(request):
+    """Each test starts with no page in this process's memory.
+
+    Pages in the shared cache (a database table here) vanish with each test's
+    rollback. On PostgreSQL the content-version triggers fire at commit, which a
+    test's rolled-back transaction never reaches; there they are made to fire at once.
+    """
+    page_store().clear_local()
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        request.getfixturevalue("_django_db_helper")
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'pagecache%%change'"
+                )
+                names = [row[0] for row in cursor.fetchall()]
+                cursor.execute(f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the seed content (both articles and their references)."""
     with django_db_blocker.unblock():
         call_command("load_seed_content")
+
+
+@pytest.fixture
+def committed_seed(transactional_db):
+    """The seed content, committed, for tests that run outside a rolled-back transaction.
+
+    The database is flushed after each such test, so the seed is loaded again here.
+    """
+    call_command("load_seed_content", verbosity=0)
 
 
 @pytest.fixture(scope="session")

@@ -4,12 +4,11 @@ import re
 
 import lxml.html
 import pytest
-from django.db import connection
 from django.db.models.fields.files import FieldFile
-from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Section, TopicPage
 from tests.factories import make_article, make_reference, make_section, make_topic_page
+from tests.querycount import rendering_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -126,8 +125,7 @@ def test_other_addresses_of_a_page_redirect_to_its_own(client):
 
 
 def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
+    queries, _ = rendering_queries(client, url)
     return len(queries)
 
 

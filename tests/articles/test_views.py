@@ -3,11 +3,10 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from tests.factories import make_article, make_reference
+from tests.querycount import rendering_queries
 
 SEED_SLUGS = ["ketamine-therapy-for-depression-guide", "who-can-benefit-from-ketamine-therapy"]
 
@@ -71,9 +70,7 @@ def _article_with(count, db):
 
 
 def _queries_for(client, article):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(article.get_absolute_url())
-    assert response.status_code == 200
+    queries, response = rendering_queries(client, article.get_absolute_url())
     return len(queries), response
 
 

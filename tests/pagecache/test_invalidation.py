@@ -1,0 +1,365 @@
+"""Never stale: every write that can change a public page is on the next public GET.
+
+The contract has two halves. Every table a public page is made from carries the
+triggers that change the content version (and a new model must be classified here
+before the suite passes). And each kind of change staff make, through the admin,
+history, imports, fixtures or commands, is seen by the very next anonymous request
+for every page that shows it, although those pages were cached just before.
+"""
+
+import io
+import json
+from pathlib import Path
+
+import lxml.html
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from PIL import Image
+
+from articles.models import Article, Section, TopicPage, TopicSection, TreatmentFact
+from pagecache.models import current_version
+from references.models import Reference
+
+pytestmark = pytest.mark.django_db
+
+# Tables whose rows appear on public pages.
+WATCHED = {
+    "articles.Article",
+    "articles.Section",
+    "articles.SectionCitation",
+    "articles.TopicPage",
+    "articles.TopicSection",
+    "articles.TreatmentFact",
+    "references.Reference",
+    "references.ReferenceAuthor",
+    "clinic.ClinicSettings",
+}
+# Every other model of ours, and why no public page shows it.
+NEVER_ON_PUBLIC_PAGES = {
+    "enquiries.Enquiry": "enquiries are private to handlers",
+    "enquiries.EnquiryNote": "handlers' notes",
+    "enquiries.StatusChange": "handlers' audit trail",
+    "enquiries.RoutingRule": "who is emailed, staff only",
+    "enquiries.Notification": "the staff email outbox",
+    "pagecache.ContentVersion": "the version itself",
+}
+
+ARTICLE_SLUG = "who-can-benefit-from-ketamine-therapy"
+ARTICLE = f"/articles/{ARTICLE_SLUG}/"
+
+
+def _our_models():
+    ours = {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).parent == Path(settings.BASE_DIR)
+    }
+    for model in apps.get_models():
+        if model._meta.app_label not in ours:
+            continue
+        if model._meta.model_name.startswith("historical"):
+            continue  # simple-history's copies, shown only in the admin
+        yield model
+
+
+def _triggers_on(table):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table]
+            )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_every_model_is_watched_or_said_never_to_appear_on_a_public_page():
+    labels = {model._meta.label for model in _our_models()}
+    unclassified = labels - WATCHED - set(NEVER_ON_PUBLIC_PAGES)
+    assert not unclassified, (
+        f"Classify {sorted(unclassified)}: add its table to the page cache triggers "
+        "(pagecache.triggers.watch_tables in a migration) and to WATCHED, or say why no "
+        "public page shows it"
+    )
+    assert labels >= WATCHED
+
+
+@pytest.mark.parametrize("label", sorted(WATCHED))
+def test_watched_tables_carry_the_triggers(label):
+    table = apps.get_model(label)._meta.db_table
+    assert any(name.startswith("pagecache_") for name in _triggers_on(table))
+
+
+@pytest.mark.parametrize("label", sorted(WATCHED))
+def test_any_write_to_a_watched_table_changes_the_version(label):
+    """Even an UPDATE that bypasses models and signals: no code path can forget."""
+    model = apps.get_model(label)
+    before = current_version(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {model._meta.db_table} SET id = id")
+    assert current_version(connection) != before
+
+
+def test_inserts_and_deletes_change_the_version():
+    reference = Reference.objects.get(key="clark2020")
+    before = current_version(connection)
+    author = reference.authors.create(position=99, family="Added")
+    after_insert = current_version(connection)
+    author.delete()
+    assert len({before, after_insert, current_version(connection)}) == 3
+
+
+def test_a_write_elsewhere_leaves_the_version_alone():
+    before = current_version(connection)
+    from enquiries.models import RoutingRule
+
+    RoutingRule.objects.create(topic="costs")
+    assert current_version(connection) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_changes_when_the_change_commits(committed_seed):
+    before = current_version(connection)
+    with transaction.atomic():
+        Article.objects.filter(slug=ARTICLE_SLUG).update(title="Committed title")
+        during = current_version(connection)
+    assert current_version(connection) != before
+    if connection.vendor == "postgresql":
+        # Deferred to commit: the version row is locked only while committing.
+        assert during == before
+
+
+# Through the ways staff change content ------------------------------------------------
+
+
+@pytest.fixture
+def visitor():
+    return Client()
+
+
+def _cached(visitor, *urls):
+    """Fetch each page twice so it is certainly in the cache before the change."""
+    for url in urls:
+        visitor.get(url)
+        response = visitor.get(url)
+        assert response["X-Page-Cache"] == "hit", url
+
+
+def _text(visitor, url):
+    response = visitor.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def _submit(client, url, changes=(), **extra):
+    """Post an admin form as a browser would: every field as shown, with `changes`."""
+    page = client.get(url)
+    assert page.status_code == 200, url
+    form = next(
+        f for f in lxml.html.fromstring(page.content).forms if f.get("id", "").endswith("_form")
+    )
+    data = {}
+    for name, value in form.form_values():
+        data.setdefault(name, value)
+    data.update(dict(changes))
+    data.update(extra)
+    response = client.post(url, data)
+    if response.status_code != 302:
+        errors = lxml.html.fromstring(response.content).xpath(
+            "//*[contains(@class, 'errorlist') or contains(@class, 'errornote')]"
+        )
+        pytest.fail(f"{url} refused: {[e.text_content().strip() for e in errors]}")
+    return response
+
+
+def _shared_section():
+    """A section of the article that a topic page also shows."""
+    topic_section = (
+        TopicSection.objects.select_related("section__article", "page")
+        .filter(section__article__slug=ARTICLE_SLUG)
+        .first()
+    )
+    return topic_section.section, topic_section.page
+
+
+def test_section_edit_reaches_the_article_and_every_topic_page_using_it(staff_client, visitor):
+    section, topic = _shared_section()
+    _cached(visitor, ARTICLE, topic.get_absolute_url())
+    _submit(
+        staff_client,
+        f"/admin/articles/section/{section.pk}/change/",
+        {"body": "A freshly edited paragraph."},
+    )
+    assert "A freshly edited paragraph." in _text(visitor, ARTICLE)
+    assert "A freshly edited paragraph." in _text(visitor, topic.get_absolute_url())
+
+
+def test_article_edit_reaches_its_page_the_list_and_home(staff_client, visitor):
+    article = Article.objects.get(slug=ARTICLE_SLUG)
+    _cached(visitor, ARTICLE, "/articles/", "/")
+    _submit(
+        staff_client,
+        f"/admin/articles/article/{article.pk}/change/",
+        {"title": "Who May Benefit: a retitled article"},
+    )
+    for url in (ARTICLE, "/articles/", "/"):
+        assert "Who May Benefit: a retitled article" in _text(visitor, url), url
+
+
+def test_unpublish_and_publish_actions_take_effect_at_once(staff_client, visitor):
+    article = Article.objects.get(slug=ARTICLE_SLUG)
+    _cached(visitor, ARTICLE, "/articles/")
+    changelist = "/admin/articles/article/"
+    staff_client.post(changelist, {"action": "unpublish", "_selected_action": [article.pk]})
+    assert visitor.get(ARTICLE).status_code == 404
+    assert article.title not in _text(visitor, "/articles/")
+    staff_client.post(changelist, {"action": "publish", "_selected_action": [article.pk]})
+    assert article.title in _text(visitor, ARTICLE)
+
+
+def test_topic_page_edit_and_its_section_list(staff_client, visitor):
+    page = TopicPage.objects.get(slug="safety")
+    url = page.get_absolute_url()
+    removed = page.topic_sections.select_related("section").first()
+    assert removed.section.heading in _text(visitor, url)
+    _cached(visitor, url)
+    form_url = f"/admin/articles/topicpage/{page.pk}/change/"
+    rows = lxml.html.fromstring(staff_client.get(form_url).content).xpath(
+        "//input[starts-with(@name, 'topic_sections-') and substring(@name, string-length(@name) - 2) = '-id']"
+    )
+    row = next(r.name.removesuffix("-id") for r in rows if r.value == str(removed.pk))
+    _submit(
+        staff_client, form_url, {"intro": "A new introduction to safety.", f"{row}-DELETE": "on"}
+    )
+    html = _text(visitor, url)
+    assert "A new introduction to safety." in html
+    assert f'id="{removed.section.anchor}"' not in html
+
+
+def test_treatment_fact_edit_reaches_the_comparison(staff_client, visitor):
+    fact = TreatmentFact.objects.first()
+    _cached(visitor, "/treatments/")
+    _submit(
+        staff_client,
+        f"/admin/articles/treatmentfact/{fact.pk}/change/",
+        {"text": "Given in a way nobody has read before"},
+    )
+    assert "Given in a way nobody has read before" in _text(visitor, "/treatments/")
+
+
+def test_reference_and_author_edits_reach_pages_and_exports(staff_client, visitor):
+    reference = Reference.objects.get(key="zunszain2013")
+    section = Section.objects.filter(body__contains="@zunszain2013", article__slug=ARTICLE_SLUG)
+    assert section.exists()
+    _cached(visitor, ARTICLE, "/references/all.bib")
+    author_row = (
+        f"authors-{list(reference.authors.values_list('family', flat=True)).index('Zunszain')}"
+    )
+    _submit(
+        staff_client,
+        f"/admin/references/reference/{reference.pk}/change/",
+        {"title": "A renamed study of ketamine", f"{author_row}-family": "Zunszainova"},
+    )
+    page = _text(visitor, ARTICLE)
+    assert "A renamed study of ketamine" in page and "Zunszainova" in page
+    assert "Zunszainova" in _text(visitor, "/references/all.bib")
+
+
+def test_clinic_settings_reach_every_page(staff_client, visitor):
+    _cached(visitor, "/", ARTICLE, "/privacy/")
+    _submit(
+        staff_client,
+        "/admin/clinic/clinicsettings/1/change/",
+        {"disclaimer": "A disclaimer the clinic has just rewritten."},
+    )
+    for url in ("/", ARTICLE, "/privacy/"):
+        assert "A disclaimer the clinic has just rewritten." in _text(visitor, url), url
+
+
+def _jpeg():
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 450), (40, 120, 110)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_featured_image_upload_reaches_the_article(staff_client, visitor):
+    article = Article.objects.get(slug=ARTICLE_SLUG)
+    assert "<img" not in _text(visitor, ARTICLE)
+    _cached(visitor, ARTICLE)
+    _submit(
+        staff_client,
+        f"/admin/articles/article/{article.pk}/change/",
+        {"featured_image_alt": "A calm treatment room"},
+        featured_image=SimpleUploadedFile("room.jpg", _jpeg(), "image/jpeg"),
+    )
+    assert 'alt="A calm treatment room"' in _text(visitor, ARTICLE)
+
+
+def test_restore_from_history_reaches_the_page(staff_client, visitor):
+    section, _ = _shared_section()
+    original = section.body
+    section.body = "A mistaken edit."
+    section.save()
+    assert "A mistaken edit." in _text(visitor, ARTICLE)
+    _cached(visitor, ARTICLE)
+    earlier = section.history.filter(body=original).first()
+    _submit(staff_client, f"/admin/articles/section/{section.pk}/history/{earlier.history_id}/")
+    assert "A mistaken edit." not in _text(visitor, ARTICLE)
+
+
+def test_reference_import_reaches_a_page_citing_its_key(staff_client, visitor):
+    section, _ = _shared_section()
+    section.body += " A later claim [@latecomer2021]."
+    section.save()
+    _cached(visitor, ARTICLE)
+    bibtex = (
+        "@article{late, author = {Latecomer, Ann}, title = {A study imported late}, "
+        "journal = {Journal of Imports}, year = {2021}}"
+    )
+    response = staff_client.post(
+        "/admin/references/reference/import/",
+        {"text": bibtex, "text_format": "bibtex", "confirm": "1"},
+    )
+    assert response.status_code == 302
+    assert Reference.objects.filter(key="latecomer2021").exists()
+    assert "A study imported late" in _text(visitor, ARTICLE)
+
+
+def test_loaddata_reaches_the_page(visitor, tmp_path):
+    article = Article.objects.get(slug=ARTICLE_SLUG)
+    _cached(visitor, ARTICLE)
+    fields = {
+        field.name: field.value_from_object(article)
+        for field in Article._meta.concrete_fields
+        if not field.primary_key
+    }
+    fields["title"] = "Title from a fixture"
+    fixture = [{"model": "articles.article", "pk": article.pk, "fields": fields}]
+    path = tmp_path / "change.json"
+    path.write_text(json.dumps(fixture, default=str))
+    call_command("loaddata", str(path), verbosity=0)
+    assert "Title from a fixture" in _text(visitor, ARTICLE)
+
+
+def _entry(html, author):
+    """The reference list entry naming `author`."""
+    entries = lxml.html.fromstring(html).xpath("//li[starts-with(@id, 'ref-')]")
+    return next(e.text_content() for e in entries if author in e.text_content())
+
+
+def test_a_management_command_reaches_the_page(visitor, settings):
+    _cached(visitor, ARTICLE)
+    apa = _entry(_text(visitor, ARTICLE), "Zunszain")
+    assert "(2013)" in apa
+    settings.CITATION_STYLE = "american-medical-association"
+    call_command("format_references", stdout=io.StringIO())
+    ama = _entry(_text(visitor, ARTICLE), "Zunszain")
+    assert "(2013)" not in ama and "2013;18(12)" in ama

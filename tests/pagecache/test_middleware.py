@@ -1,0 +1,206 @@
+"""The page cache as visitors, staff and proxies meet it: hits, privacy, HTTP headers."""
+
+import logging
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+from pagecache.store import page_store
+from tests.factories import enquiry_data
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = "/articles/who-can-benefit-from-ketamine-therapy/"
+PUBLIC_PAGES = [
+    "/",
+    "/articles/",
+    ARTICLE,
+    "/treatments/",
+    "/treatments/iv-ketamine-infusion/",
+    "/candidacy/",
+    "/safety/",
+    "/privacy/",
+    "/references/all.bib",
+    "/articles/who-can-benefit-from-ketamine-therapy/references.ris",
+    "/topics/safety/references.json",
+]
+
+
+@pytest.fixture
+def visitor():
+    return Client()
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_second_anonymous_request_is_a_hit_with_the_same_bytes(visitor, url):
+    first = visitor.get(url)
+    second = visitor.get(url)
+    assert (first.status_code, first["X-Page-Cache"]) == (200, "miss")
+    assert (second.status_code, second["X-Page-Cache"]) == (200, "hit")
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_a_hit_renders_no_template_and_reads_at_most_twice(visitor):
+    visitor.get(ARTICLE)
+    page_store().clear_local()  # as another process would: only the shared cache has it
+    with CaptureQueriesContext(connection) as shared_hit:
+        response = visitor.get(ARTICLE)
+    assert response["X-Page-Cache"] == "hit"
+    assert response.templates == []
+    assert len(shared_hit) == 2, [q["sql"] for q in shared_hit]
+    with CaptureQueriesContext(connection) as local_hit:
+        assert visitor.get(ARTICLE)["X-Page-Cache"] == "hit"
+    assert [q["sql"] for q in local_hit] == [
+        "SELECT version FROM pagecache_contentversion WHERE id = 1"
+    ]
+    touched = " ".join(q["sql"] for q in shared_hit.captured_queries)
+    for table in ("django_session", "auth_user", "axes_"):
+        assert table not in touched
+
+
+def test_head_is_answered_from_the_cache_without_a_body(visitor):
+    body = visitor.get(ARTICLE).content
+    response = visitor.head(ARTICLE)
+    assert response["X-Page-Cache"] == "hit"
+    assert response.content == b""
+    assert response["Content-Length"] == str(len(body))
+
+
+def test_public_pages_may_be_kept_briefly_by_proxies(visitor, settings):
+    settings.PAGE_CACHE_MAX_AGE = 7
+    response = visitor.get("/safety/")
+    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=7"}
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+
+
+def test_matching_etag_answers_304_without_a_body(visitor):
+    etag = visitor.get(ARTICLE)["ETag"]
+    assert etag.startswith('"') and len(etag) > 10
+    response = visitor.get(ARTICLE, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert "max-age" in response["Cache-Control"]
+    assert visitor.get(ARTICLE, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_last_modified_answers_304_to_a_copy_as_new(visitor):
+    last_modified = visitor.get(ARTICLE)["Last-Modified"]
+    response = visitor.get(ARTICLE, headers={"If-Modified-Since": last_modified})
+    assert response.status_code == 304
+
+
+def test_etag_changes_when_the_page_changes(visitor):
+    before = visitor.get(ARTICLE)["ETag"]
+    Article.objects.filter(slug="who-can-benefit-from-ketamine-therapy").update(
+        title="A retitled article"
+    )
+    response = visitor.get(ARTICLE, headers={"If-None-Match": before})
+    assert response.status_code == 200
+    assert "A retitled article" in response.content.decode()
+
+
+def test_tracking_parameters_share_the_page_other_parameters_do_not(visitor):
+    visitor.get("/safety/")
+    assert visitor.get("/safety/?utm_source=news&fbclid=abc")["X-Page-Cache"] == "hit"
+    assert visitor.get("/safety/?page=2")["X-Page-Cache"] == "miss"
+
+
+def test_staff_never_get_a_cached_page_and_never_fill_the_cache(visitor, staff_client):
+    visitor.get(ARTICLE)  # in the cache now
+    response = staff_client.get(ARTICLE)
+    assert response["X-Page-Cache"] == "bypass"
+    assert response.templates, "staff get a freshly rendered page"
+    assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
+    page_store().clear_local()
+    Article.objects.filter(slug="who-can-benefit-from-ketamine-therapy").update(title="Changed")
+    staff_client.get(ARTICLE)  # rendered for staff only: must not be stored
+    assert visitor.get(ARTICLE)["X-Page-Cache"] == "miss"
+
+
+def test_previews_are_private_and_never_stored(staff_client, visitor):
+    draft = Article.objects.create(
+        title="Unreleased draft",
+        slug="unreleased-draft",
+        summary="s",
+        author_name="a",
+        publisher="p",
+    )
+    preview = staff_client.get(f"/articles/preview/{draft.pk}/")
+    assert preview.status_code == 200
+    assert "private" in preview["Cache-Control"] and "no-store" in preview["Cache-Control"]
+    public = visitor.get("/articles/unreleased-draft/")
+    assert public.status_code == 404
+    assert "no-store" in public["Cache-Control"]
+    assert "Unreleased draft" not in visitor.get("/articles/").content.decode()
+
+
+def test_enquiry_form_carries_a_personal_token_and_is_never_stored(visitor):
+    first = visitor.get("/enquire/")
+    assert first.status_code == 200
+    assert "csrfmiddlewaretoken" in first.content.decode()
+    assert set(first["Cache-Control"].split(", ")) == {"private", "no-store"}
+    assert "X-Page-Cache" not in first
+    assert Client().get("/enquire/").templates, "each visitor gets a form of their own"
+
+
+def test_enquiry_post_errors_and_thanks_are_private(visitor):
+    visitor.get("/enquire/")
+    errors = visitor.post("/enquire/", enquiry_data(message=""))
+    assert errors.status_code == 200
+    assert "no-store" in errors["Cache-Control"]
+    sent = visitor.post("/enquire/", enquiry_data(), follow=True)
+    assert sent.redirect_chain[-1][0] == "/enquire/thanks/"
+    assert set(sent["Cache-Control"].split(", ")) == {"private", "no-store"}
+
+
+def test_a_visitor_with_session_data_gets_fresh_private_pages(visitor):
+    visitor.get("/enquire/")
+    visitor.post("/enquire/", enquiry_data())
+    assert "sessionid" in visitor.cookies
+    response = visitor.get("/safety/")
+    assert response["X-Page-Cache"] == "bypass"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_admin_pages_are_never_cached(staff_client):
+    response = staff_client.get("/admin/")
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "broken_cache",
+    [
+        # A Redis that is not there (nothing listens on port 1).
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+        # A database cache whose table is gone.
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "no_such_table"},
+    ],
+    ids=["redis-down", "table-missing"],
+)
+@pytest.mark.django_db(transaction=True)
+def test_public_pages_still_answer_when_the_cache_is_down(
+    committed_seed, visitor, settings, caplog, broken_cache
+):
+    """Committed, as in production, where a failed cache query aborts no request's transaction."""
+    settings.CACHES = {**settings.CACHES, "pages": broken_cache}
+    page_store()._shared_down_until = 0
+    try:
+        with caplog.at_level(logging.ERROR, logger="pagecache.store"):
+            for url in ["/", ARTICLE, "/safety/"]:
+                page_store().clear_local()
+                response = visitor.get(url)
+                assert response.status_code == 200, url
+        assert "Page cache 'pages' failed" in caplog.text
+    finally:
+        page_store()._shared_down_until = 0

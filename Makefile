@@ -41,7 +41,7 @@ run: install var/secret_key
 	$(MANAGE) createcachetable && \
 	$(MANAGE) load_seed_content && \
 	$(MANAGE) collectstatic --noinput --verbosity 0 && \
-	exec $(BIN)/gunicorn atma_site.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	exec $(BIN)/gunicorn atma_site.wsgi --config deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
 test: install-dev
 	SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \

@@ -1,0 +1,275 @@
+"""Check the production topology end to end: see deploy/check-topology."""
+
+import re
+import subprocess
+import sys
+import time
+import traceback
+
+from topology import ROOT, Browser, Topology, form_fields, stop_on_signals
+
+FRESHNESS_BOUND = 10  # seconds within which every server and nginx must show a change
+RATE_LIMIT = 3
+ARTICLE = "/articles/who-can-benefit-from-ketamine-therapy/"
+
+
+class Checks:
+    def __init__(self):
+        self.failures = 0
+
+    def check(self, description, condition, detail=""):
+        mark = "ok  " if condition else "FAIL"
+        print(f"  [{mark}] {description}" + (f" ({detail})" if detail else ""), flush=True)
+        if not condition:
+            self.failures += 1
+        return condition
+
+
+def wait_until(predicate, bound=FRESHNESS_BOUND):
+    """Seconds until `predicate()` held, or None if it did not within `bound`."""
+    started = time.monotonic()
+    while time.monotonic() - started < bound:
+        if predicate():
+            return time.monotonic() - started
+        time.sleep(0.2)
+    return None
+
+
+def shared_section_id(topology):
+    """A section of the article that a topic page also shows, and that page's address."""
+    output = topology.python(
+        "from articles.models import TopicSection as T; "
+        "t = T.objects.select_related('page', 'section').filter("
+        "section__article__slug='who-can-benefit-from-ketamine-therapy').first(); "
+        "print(t.section_id, t.page.get_absolute_url())",
+    )
+    section_id, page_url = output.split()
+    return int(section_id), page_url
+
+
+def main():
+    stop_on_signals()
+    checks = Checks()
+    print("Starting nginx, two gunicorn servers, PostgreSQL database and Redis (loopback only)…")
+    with Topology(
+        servers=2,
+        environment={
+            "ENQUIRY_RATE_LIMIT_POSTS": str(RATE_LIMIT),
+            "ENQUIRY_MIN_SECONDS": "1",
+            "PAGE_CACHE_MAX_AGE": "5",
+        },
+    ) as topology:
+        nginx = topology.nginx_url
+        server_a, server_b = topology.app_urls
+        print(f"  nginx {nginx}, app servers {server_a} and {server_b}")
+        visitor = Browser()
+
+        print("Static files and HTTPS")
+        home = visitor.get(nginx + "/")
+        checks.check("home page answers 200 through nginx over TLS", home.status == 200)
+        stylesheet = re.search(r'href="(/static/css/main\.[0-9a-f]+\.css)"', home.text)
+        checks.check("pages link hashed static files", bool(stylesheet))
+        if stylesheet:
+            css = visitor.get(nginx + stylesheet.group(1))
+            checks.check(
+                "a hashed static file comes from nginx, kept for a year",
+                css.status == 200 and "immutable" in (css.getheader("Cache-Control") or ""),
+                css.getheader("Cache-Control"),
+            )
+            apps_saw_static = any(
+                stylesheet.group(1) in topology.access_log(port) for port in topology.app_ports
+            )
+            checks.check("no app server was asked for the static file", not apps_saw_static)
+        plain = visitor.get(f"http://127.0.0.1:{topology.http_port}/safety/")
+        checks.check(
+            "plain HTTP is redirected to HTTPS",
+            plain.status == 301 and plain.getheader("Location", "").startswith("https://"),
+        )
+
+        print("Public page cache")
+        visitor.get(nginx + ARTICLE)
+        again = visitor.get(nginx + ARTICLE)
+        checks.check(
+            "a public page is public, max-age=5, and nginx answers the repeat from its cache",
+            "public" in again.getheader("Cache-Control", "")
+            and again.getheader("X-Proxy-Cache") == "HIT",
+            f"{again.getheader('Cache-Control')}, nginx {again.getheader('X-Proxy-Cache')}",
+        )
+        for server in (server_a, server_b):
+            visitor.get(server + ARTICLE, via_proxy=True)
+            hit = visitor.get(server + ARTICLE, via_proxy=True)
+            checks.check(
+                f"{server} answers the page from the shared cache",
+                hit.getheader("X-Page-Cache") == "hit",
+            )
+
+        print("An edit saved through server A")
+        staff = Browser(client_address="198.51.100.20")
+        staff.sign_in(server_a, via_proxy=True)
+        section_id, topic_url = shared_section_id(topology)
+        visitor.get(nginx + topic_url)
+        change_url = f"{server_a}/admin/articles/section/{section_id}/change/"
+        fields = form_fields(staff.get(change_url, via_proxy=True).text, form_id="section_form")
+        marker = f"Edited through server A at {time.time():.0f}."
+        fields["body"] = marker
+        saved = staff.post(change_url, fields, via_proxy=True)
+        checks.check("the admin on server A saves the section", saved.status == 302, saved.status)
+        for where, url, kwargs in [
+            ("nginx, on the article", nginx + ARTICLE, {}),
+            ("nginx, on the topic page reusing the section", nginx + topic_url, {}),
+            ("server B, on the article", server_b + ARTICLE, {"via_proxy": True}),
+        ]:
+            seconds = wait_until(
+                lambda url=url, kwargs=kwargs: marker in visitor.get(url, **kwargs).text
+            )
+            checks.check(
+                f"the edit is visible through {where} within {FRESHNESS_BOUND} s",
+                seconds is not None,
+                f"{seconds:.1f} s" if seconds is not None else "never",
+            )
+        through_nginx = staff.get(nginx + ARTICLE)
+        checks.check(
+            "staff signed in get a private page through nginx, never its cache",
+            "no-store" in through_nginx.getheader("Cache-Control", "")
+            and through_nginx.getheader("X-Proxy-Cache") in ("BYPASS", None),
+            f"{through_nginx.getheader('Cache-Control')}, nginx {through_nginx.getheader('X-Proxy-Cache')}",
+        )
+
+        print("Unpublishing through server A")
+        article_id = int(
+            topology.python(
+                "from articles.models import Article; print(Article.objects.get("
+                "slug='who-can-benefit-from-ketamine-therapy').pk)"
+            )
+        )
+        changelist = f"{server_a}/admin/articles/article/"
+        token = form_fields(staff.get(changelist, via_proxy=True).text, form_id="changelist-form")
+        action = staff.post(
+            changelist,
+            {
+                "csrfmiddlewaretoken": token["csrfmiddlewaretoken"],
+                "action": "unpublish",
+                "_selected_action": str(article_id),
+            },
+            via_proxy=True,
+        )
+        checks.check("the unpublish action runs", action.status == 302, action.status)
+        for where, url, kwargs in [
+            ("nginx", nginx + ARTICLE, {}),
+            ("server B", server_b + ARTICLE, {"via_proxy": True}),
+        ]:
+            seconds = wait_until(
+                lambda url=url, kwargs=kwargs: visitor.get(url, **kwargs).status == 404
+            )
+            checks.check(
+                f"the article is gone from the public through {where} within {FRESHNESS_BOUND} s",
+                seconds is not None,
+                f"{seconds:.1f} s" if seconds is not None else "still shown",
+            )
+
+        print(f"The enquiry rate limit ({RATE_LIMIT} posts per client) across both servers")
+        enquirer = Browser(client_address="203.0.113.45")
+        forms = []
+        for number in range(RATE_LIMIT + 1):
+            server = (server_a, server_b)[number % 2]
+            page = enquirer.get(server + "/enquire/", via_proxy=True)
+            forms.append((server, form_fields(page.text, form_id="enquiry-form")))
+        time.sleep(1.2)  # a person takes longer than ENQUIRY_MIN_SECONDS to write
+        statuses = []
+        for number, (server, fields) in enumerate(forms):
+            fields.update(
+                name=f"Topology check {number}",
+                email=f"check{number}@example.org",
+                preferred_contact="email",
+                topic="costs",
+                message="What does a course of treatment cost?",
+                consent="on",
+            )
+            statuses.append(enquirer.post(server + "/enquire/", fields, via_proxy=True).status)
+        checks.check(
+            f"posts alternating A and B: the first {RATE_LIMIT} accepted, the next refused",
+            statuses == [302] * RATE_LIMIT + [429],
+            statuses,
+        )
+        other = Browser(client_address="203.0.113.46")
+        page = other.get(server_b + "/enquire/", via_proxy=True)
+        fields = form_fields(page.text, form_id="enquiry-form")
+        time.sleep(1.2)
+        fields.update(
+            name="Another person",
+            email="another@example.org",
+            preferred_contact="email",
+            topic="costs",
+            message="Do you take insurance?",
+            consent="on",
+        )
+        status = other.post(server_b + "/enquire/", fields, via_proxy=True).status
+        checks.check(
+            "another client is still accepted (the limit is per client)", status == 302, status
+        )
+
+        print("Backup and restore")
+        (topology.media_root / "featured").mkdir(exist_ok=True)
+        (topology.media_root / "featured" / "check.txt").write_text("an uploaded file")
+        backups = topology.dir / "backups"
+        produced = subprocess.run(
+            [str(ROOT / "deploy" / "backup"), str(backups)],
+            env=topology.environment,
+            capture_output=True,
+            text=True,
+        )
+        checks.check(
+            "deploy/backup writes a dump and a media archive",
+            produced.returncode == 0,
+            produced.stderr[-500:],
+        )
+        if produced.returncode == 0:
+            dump, media = produced.stdout.split()
+            restored = topology.database + "_restored"
+            topology._create_database(restored)
+            restored_media = topology.dir / "restored-media"
+            result = subprocess.run(
+                [str(ROOT / "deploy" / "restore"), dump, media],
+                env={
+                    **topology.environment,
+                    "DATABASE_URL": topology.database_url(restored),
+                    "MEDIA_ROOT": str(restored_media),
+                },
+                capture_output=True,
+                text=True,
+            )
+            checks.check(
+                "deploy/restore restores into a new database",
+                result.returncode == 0,
+                result.stderr[-500:],
+            )
+            body = topology.python(
+                f"from articles.models import Section; print(Section.objects.get(pk={section_id}).body)",
+                database=restored,
+            )
+            checks.check("the restored database has the latest edit", marker in body)
+            copied = restored_media / "featured" / "check.txt"
+            checks.check(
+                "the restored media has the uploaded file",
+                copied.exists() and copied.read_text() == "an uploaded file",
+            )
+            pending = topology.manage("showmigrations", "--plan", database=restored)
+            checks.check("the restored database is fully migrated", "[ ]" not in pending)
+
+    print("Stopped everything the check started.")
+    if checks.failures:
+        print(f"check-topology: {checks.failures} check(s) FAILED")
+        return 1
+    print("check-topology: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except SystemExit:
+        raise
+    except BaseException:
+        traceback.print_exc()
+        print("check-topology: FAILED with an error (everything started was stopped)")
+        sys.exit(1)

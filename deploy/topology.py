@@ -152,14 +152,14 @@ class Topology:
         return output.strip().splitlines()[-1]
 
     def _spawn(self, name, command, **kwargs):
-        log = open(self.dir / f"{name}.log", "w")
-        process = subprocess.Popen(
-            command,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, stopped as one
-            **kwargs,
-        )
+        with open(self.dir / f"{name}.log", "w") as log:  # the child keeps its own copy
+            process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, stopped as one
+                **kwargs,
+            )
         process.log_path = self.dir / f"{name}.log"
         self.processes.append(process)
         return process

@@ -8,9 +8,16 @@ the content. SQLite runs one write transaction at a time, so plain row triggers 
 
 The version is random rather than a counter: after a flush (tests) or a restore the
 row is recreated, and a counter starting again at 1 could meet pages stored before.
+
+SQLite rebuilds a table to alter it, dropping its triggers, so after every `migrate`
+`ensure_triggers` puts back any that are missing on the tables the applied
+migrations watch, and changes the version (a migration may have changed content).
 """
 
+import secrets
+
 from django.db import migrations
+from django.db.migrations.loader import MigrationLoader
 
 FUNCTION = "pagecache_bump_version"
 
@@ -38,10 +45,21 @@ def trigger_names(table):
     return [f"pagecache_{table}_{operation.lower()}" for operation in _OPERATIONS]
 
 
+def _existing_triggers(cursor, connection):
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'pagecache%%'")
+    else:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    return {row[0] for row in cursor.fetchall()}
+
+
 def _install(tables, connection):
     with connection.cursor() as cursor:
+        existing = _existing_triggers(cursor, connection)
         for table in tables:
             if connection.vendor == "postgresql":
+                if f"pagecache_{table}_change" in existing:
+                    continue
                 cursor.execute(
                     f"CREATE CONSTRAINT TRIGGER pagecache_{table}_change "
                     f"AFTER INSERT OR UPDATE OR DELETE ON {table} "
@@ -53,6 +71,8 @@ def _install(tables, connection):
                 )
             elif connection.vendor == "sqlite":
                 for operation, name in zip(_OPERATIONS, trigger_names(table), strict=True):
+                    if name in existing:
+                        continue
                     cursor.execute(
                         f"CREATE TRIGGER {name} AFTER {operation} ON {table} "
                         f"BEGIN {_SQLITE_BUMP} END"
@@ -72,13 +92,57 @@ def _uninstall(tables, connection):
                     cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
-def watch_tables(*tables):
+class WatchTables(migrations.RunPython):
     """A migration operation: any write to these tables changes the content version."""
-    return migrations.RunPython(
-        lambda apps, schema_editor: _install(tables, schema_editor.connection),
-        lambda apps, schema_editor: _uninstall(tables, schema_editor.connection),
-        elidable=False,
-    )
+
+    def __init__(self, *tables):
+        self.tables = tables
+        super().__init__(
+            lambda apps, schema_editor: _install(tables, schema_editor.connection),
+            lambda apps, schema_editor: _uninstall(tables, schema_editor.connection),
+            elidable=False,
+        )
+
+    def describe(self):
+        return f"Change the page cache's content version on writes to {', '.join(self.tables)}"
+
+
+watch_tables = WatchTables
+
+
+def watched_tables(connection):
+    """The tables that the migrations applied to this database watch."""
+    loader = MigrationLoader(connection)
+    return [
+        table
+        for key in loader.applied_migrations
+        if key in loader.disk_migrations
+        for operation in loader.disk_migrations[key].operations
+        if isinstance(operation, WatchTables)
+        for table in operation.tables
+    ]
+
+
+def ensure_triggers(connection):
+    """Put back triggers a table rebuild dropped, and change the content version."""
+    tables = watched_tables(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables"
+            if connection.vendor == "postgresql"
+            else "SELECT name FROM sqlite_master WHERE type = 'table'"
+        )
+        present = {row[0] for row in cursor.fetchall()}
+    _install([table for table in tables if table in present], connection)
+    bump_version(connection)
+
+
+def bump_version(connection):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pagecache_contentversion SET version = %s WHERE id = 1",
+            [secrets.randbits(62)],
+        )
 
 
 def install_function(apps, schema_editor):

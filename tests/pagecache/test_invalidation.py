@@ -18,11 +18,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import F
 from django.test import Client
 from PIL import Image
 
 from articles.models import Article, Section, TopicPage, TopicSection, TreatmentFact
+from pagecache import triggers
 from pagecache.models import current_version
+from pagecache.triggers import watched_tables
 from references.models import Reference
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +109,29 @@ def test_any_write_to_a_watched_table_changes_the_version(label):
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {model._meta.db_table} SET id = id")
     assert current_version(connection) != before
+
+
+def test_the_migrations_name_every_watched_table():
+    assert set(watched_tables(connection)) == {
+        apps.get_model(label)._meta.db_table for label in WATCHED
+    }
+
+
+def test_triggers_lost_in_a_table_rebuild_come_back_after_migrate():
+    """SQLite rebuilds a table to alter it, and the rebuild drops the table's triggers."""
+    table = Section._meta.db_table
+    triggers._uninstall([table], connection)
+    before = current_version(connection)
+    Section.objects.update(position=F("position"))
+    assert current_version(connection) == before, "the triggers really were gone"
+    call_command("migrate", verbosity=0)  # nothing to apply; post_migrate still runs
+    after_migrate = current_version(connection)
+    assert after_migrate != before, "a migrate may have changed content"
+    if connection.vendor == "postgresql":  # as the test fixture does for the others
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS pagecache_{table}_change IMMEDIATE")
+    Section.objects.update(position=F("position"))
+    assert current_version(connection) != after_migrate
 
 
 def test_inserts_and_deletes_change_the_version():

@@ -238,10 +238,10 @@ class Article(MedicallyReviewed):
 
 class SectionQuerySet(models.QuerySet):
     def rerender(self):
-        """Store fresh HTML for each section (after a fixture load or a renderer change)."""
+        """Store fresh derived fields for each section (after a fixture load or a renderer change)."""
         for section in self:
-            section.body_html = render_markdown(section.body)
-            section.save(update_fields=["body_html"])
+            section.derive()
+            section.save(update_fields=["body_html", "discusses_suicide"])
 
 
 class Section(models.Model):
@@ -266,12 +266,15 @@ class Section(models.Model):
         help_text="Markdown. Cite a reference as [@key], or several as [@key1; @key2]."
     )
     body_html = models.TextField(blank=True, editable=False)
+    # Sections about suicidal thoughts or self-harm are shown with the crisis box. Worked
+    # out on save, like body_html: the check is too slow to run on every page view.
+    discusses_suicide = models.BooleanField(default=False, editable=False)
     cited_references = models.ManyToManyField(
         Reference, through="SectionCitation", related_name="citing_sections", editable=False
     )
 
     objects = SectionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html"])
+    history = HistoricalRecords(excluded_fields=["body_html", "discusses_suicide"])
 
     class Meta:
         # No unique position: the admin saves reordered sections one by one,
@@ -292,12 +295,17 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         if not self.anchor:
             self.anchor = self._free_anchor()
-        self.body_html = render_markdown(self.body)
+        self.derive()
         super().save(*args, **kwargs)
         self._record_citations()
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    def derive(self):
+        """Work out the fields stored from the heading and body."""
+        self.body_html = render_markdown(self.body)
+        self.discusses_suicide = mentions_crisis(self.heading) or mentions_crisis(self.body)
 
     def _record_citations(self):
         """Keep the section→reference links (for "cited in" and delete protection) current."""
@@ -332,11 +340,6 @@ class Section(models.Model):
         return TopicPage.objects.filter(
             models.Q(topic_sections__section=self) | models.Q(facts__section=self)
         ).distinct()
-
-    @property
-    def discusses_suicide(self):
-        """Sections about suicidal thoughts or self-harm are shown with the crisis box."""
-        return mentions_crisis(self.heading) or mentions_crisis(self.body)
 
     def clean(self):
         if not self.anchor:

@@ -10,7 +10,6 @@ from references.models import Reference
 
 from .composition import comparison_rows, compose_page
 from .models import Article, Section, TopicPage
-from .rendering import render_markdown
 
 
 def _export_base(url_name, page):
@@ -124,7 +123,7 @@ class SectionPreviewView(StaffPreviewMixin, ArticleDetailView):
             Section.Level.SUBSECTION if request.POST.get("level") == "3" else Section.Level.SECTION
         )
         edited.body = request.POST.get("body", edited.body)
-        edited.body_html = render_markdown(edited.body)
+        edited.derive()
         self.object = Article.objects.for_page().get(pk=edited.article_id)
         sections = [edited if s.pk == edited.pk else s for s in self.object.sections.all()]
         page = compose_page(sections, Reference.objects.cited_in(sections))

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import URLResolver, get_resolver
 
 from articles.models import Article
 from pagecache.store import page_store
@@ -27,6 +28,42 @@ PUBLIC_PAGES = [
     "/articles/who-can-benefit-from-ketamine-therapy/references.ris",
     "/topics/safety/references.json",
 ]
+
+
+# Every route that is not a public page, and why it never enters the cache.
+NOT_PUBLIC = {
+    "articles:preview": "staff preview of drafts",
+    "articles:section_preview": "staff preview of unsaved edits (POST)",
+    "topics:preview": "staff preview of drafts",
+    "enquiries:enquire": "carries each visitor's own CSRF token and start time",
+    "enquiries:thanks": "shows a visitor's own reference, from their session",
+    "review_schedule": "staff only",
+    "markdownx_markdownify": "staff editor endpoint",
+    "markdownx_upload": "staff editor endpoint",
+}
+
+
+def _routes(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue  # the admin, all staff-only and never_cache
+            yield from _routes(pattern.url_patterns, pattern.namespace or namespace)
+        else:
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name or str(pattern.pattern), pattern.callback
+
+
+def test_every_route_is_a_public_page_or_said_not_to_be():
+    unclassified = [
+        name
+        for name, view in _routes(get_resolver().url_patterns)
+        if not getattr(view, "public_page", False) and name not in NOT_PUBLIC
+    ]
+    assert not unclassified, (
+        f"Wrap {unclassified} in pagecache.decorators.public_page (and add it to PUBLIC_PAGES), "
+        "or add it to NOT_PUBLIC saying why it must never be cached"
+    )
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 # On HUP (systemctl reload) or shutdown, requests in flight get this long to finish.
 graceful_timeout = 30
-# Replace each worker now and then, so a slow leak never grows without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# No max_requests: recycling workers by request count restarts them in the middle of
+# a spike, when Django's start-up (about a second) hurts most.
 # nginx logs every request; gunicorn's own access log would cost about a third of the
 # throughput of cached pages. Set GUNICORN_ACCESS_LOG=- to have it anyway.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None

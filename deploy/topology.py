@@ -236,7 +236,7 @@ class Topology:
         (self.dir / "atma-site.conf").write_text(site)
         self.static_copy_dir = self.dir / "static-copy"
         self.static_copy_dir.mkdir()
-        self.static_port = free_port()
+        self.static_port, self.static_http_port = free_port(), free_port()
         user = "user root root;" if os.geteuid() == 0 else ""
         temp = self.dir / "nginx-temp"
         temp.mkdir()
@@ -263,6 +263,11 @@ http {{
         listen 127.0.0.1:{self.static_port} ssl;
         ssl_certificate {certificate};
         ssl_certificate_key {key};
+        access_log off;
+        root {self.static_copy_dir};
+    }}
+    server {{
+        listen 127.0.0.1:{self.static_http_port};
         access_log off;
         root {self.static_copy_dir};
     }}

@@ -1,6 +1,7 @@
 """Turn the phone numbers in the crisis message into call links."""
 
 import re
+import unicodedata
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -23,27 +24,43 @@ def link_phone_numbers(text):
 # Words that show a text is about suicidal thoughts or self-harm. Deliberately
 # broad: a false alarm costs a crisis box, a miss could cost far more.
 _SELF = r"(?:my|him|her|them|your|our)\s?sel(?:f|ves)"
+_HARM_VERBS = (
+    r"kill|killing|hurt|hurting|harm|harming|cut|cutting|burn|burning|hang|hanging|"
+    r"unalive|unaliving|drown|drowning|poison|poisoning|shoot|shooting|starve|starving"
+)
 _CRISIS_LANGUAGE = re.compile(
     "|".join(
         [
             r"suicid",
             r"self[-\s]?harm",
-            r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|burn|burning)\s+" + _SELF,
+            r"\b(?:" + _HARM_VERBS + r")\s+" + _SELF,
+            r"\bunalive\b",
+            r"\bkms\b",
             r"\b(?:end|ending|take|taking|took)\s+(?:my|his|her|their)\s+(?:own\s+)?li(?:fe|ves)",
             r"\bend\s+it\s+all\b",
-            r"\b(?:want|wanted|wanting|wanna|going)\s+(?:to\s+)?die\b",
+            r"\b(?:want|wanted|wanting|wanna|going|plan|planning)\s+(?:to\s+)?die\b",
             r"\bbetter\s+off\s+dead\b",
             r"\bwish\s+(?:i|he|she|they)\s+(?:was|were)\s+dead\b",
-            r"\bdon'?t\s+want\s+to\s+(?:live|be\s+alive|be\s+here|wake\s+up)",
+            r"\bwish\s+(?:i|he|she|they)\s+(?:could\s+)?(?:disappear|not\s+wake\s+up)\b",
+            r"\bdon'?t\s+want\s+to\s+(?:live|be\s+alive|be\s+here|exist|wake\s+up)",
             r"\bno\s+(?:reason|point)\s+(?:in\s+|to\s+)?(?:living|live|go(?:ing)?\s+on)\b",
+            r"\bslit\s+(?:my|his|her|their)\s+wrists?\b",
+            r"\bjump(?:ing)?\s+(?:off|in\s+front\s+of)\b",
             r"\boverdos",
             r"\btoo\s+many\s+(?:pills|tablets)\b",
         ]
-    ),
-    re.IGNORECASE,
+    )
 )
+# Apostrophes and spaces as phones and word processors write them.
+_SAME_AS_ASCII = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00a0": " "})
 
 
 def mentions_crisis(text):
-    """Whether `text` speaks of suicidal thoughts or self-harm."""
-    return bool(_CRISIS_LANGUAGE.search((text or "").replace("’", "'")))
+    """Whether `text` speaks of suicidal thoughts or self-harm.
+
+    Matched after NFKC normalisation and case folding, so full-width or styled letters
+    ("ｋｉｌｌ ｍｙｓｅｌｆ", "𝐬𝐮𝐢𝐜𝐢𝐝𝐞") and odd apostrophes read as plain ones. Only the
+    check sees the normalised text: what the person wrote is stored as they wrote it.
+    """
+    normalised = unicodedata.normalize("NFKC", text or "").casefold().translate(_SAME_AS_ASCII)
+    return bool(_CRISIS_LANGUAGE.search(normalised))

@@ -29,6 +29,19 @@ CRISIS = [
     "no reason to go on",
     "I took too many pills last week",
     "I overdosed in March",
+    "I want to hang myself",
+    "I keep thinking I should unalive myself",
+    "I feel like I want to unalive",
+    "I've thought about slitting... no, I mean I thought I'd slit my wrists",
+    "I thought about jumping off the bridge",
+    "I don't want to exist anymore",
+    "honestly kms",
+    # Full-width and mathematical letters, as pasted from some keyboards and apps.
+    "ｉ ｗａｎｔ ｔｏ ｋｉｌｌ ｍｙｓｅｌｆ",
+    "𝐬𝐮𝐢𝐜𝐢𝐝𝐚𝐥 thoughts",
+    "I WANT TO DIE",
+    "I don\u2019t want to be here",
+    "I\u00a0want\u00a0to\u00a0die",
 ]
 ORDINARY = [
     "How much does IV ketamine cost?",
@@ -36,6 +49,9 @@ ORDINARY = [
     "Can my partner drive me home after the session?",
     "I'm dying to know whether insurance covers esketamine",
     "What is the difference between KAP and infusions?",
+    "I hung my coat up and killed time in the waiting room",
+    "Will I be able to jump back into work the next day?",
+    "Does ketamine help with burning nerve pain?",
 ]
 
 
@@ -47,6 +63,12 @@ def test_crisis_language_is_recognised(text):
 @pytest.mark.parametrize("text", ORDINARY)
 def test_ordinary_questions_are_not_flagged(text):
     assert not mentions_crisis(text)
+
+
+def test_the_text_itself_is_not_changed_by_the_check():
+    text = "ｉ ｗａｎｔ ｔｏ ｋｉｌｌ ｍｙｓｅｌｆ"
+    assert mentions_crisis(text)
+    assert text == "ｉ ｗａｎｔ ｔｏ ｋｉｌｌ ｍｙｓｅｌｆ"
 
 
 def test_phone_numbers_become_call_links_and_text_is_escaped():

@@ -35,13 +35,16 @@ LOCAL_ENV = SITE_URL="http://127.0.0.1:$(PORT)" \
 	ENQUIRY_DEFAULT_RECIPIENTS="$${ENQUIRY_DEFAULT_RECIPIENTS:-enquiries@localhost}" \
 	EMAIL_BACKEND="$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}"
 
+# gunicorn and the notification worker side by side; Ctrl-C (or gunicorn exiting)
+# stops both.
 run: install var/secret_key
 	export SECRET_KEY="$$(cat var/secret_key)" $(LOCAL_ENV); \
 	$(MANAGE) migrate --noinput && \
-	$(MANAGE) createcachetable && \
 	$(MANAGE) load_seed_content && \
 	$(MANAGE) collectstatic --noinput --verbosity 0 && \
-	exec $(BIN)/gunicorn atma_site.wsgi --config deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+	{ $(MANAGE) notification_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(BIN)/gunicorn atma_site.wsgi --config deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT); }
 
 test: install-dev
 	SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, users and lockouts: a cached public page needs none of them.
     "pagecache.middleware.PageCacheMiddleware",
+    # Before anything reads request.POST, which would spool file parts to disk.
+    "atma_site.request_limits.RefuseUnexpectedFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -265,8 +267,22 @@ if not DEBUG and not ENQUIRY_DEFAULT_RECIPIENTS:
     )
 ENQUIRY_RETENTION_DAYS = env_int("ENQUIRY_RETENTION_DAYS", 365)
 ENQUIRY_MIN_SECONDS = env_int("ENQUIRY_MIN_SECONDS", 3)
+# A form left open longer is shown again to be sent again: a harvested start token
+# stops working.
+ENQUIRY_FORM_MAX_AGE_SECONDS = env_int("ENQUIRY_FORM_MAX_AGE_SECONDS", 24 * 60 * 60)
 # After this many failed attempts each further failure is logged as an error (an alert).
 ENQUIRY_NOTIFICATION_ALERT_ATTEMPTS = env_int("ENQUIRY_NOTIFICATION_ALERT_ATTEMPTS", 6)
+# Staff must know of an urgent enquiry within 5 minutes, of any other within the hour:
+# notifications not delivered by then are shown in the admin and fail check_notifications.
+NOTIFICATION_DEADLINES = (
+    datetime.timedelta(minutes=env_int("NOTIFICATION_URGENT_DEADLINE_MINUTES", 5)),
+    datetime.timedelta(minutes=env_int("NOTIFICATION_DEADLINE_MINUTES", 60)),
+)
+# Temporary failures are retried after 30 s, 60 s, 120 s… up to this many seconds apart.
+NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 30)
+NOTIFICATION_RETRY_CAP_SECONDS = env_int("NOTIFICATION_RETRY_CAP_SECONDS", 600)
+# How often the worker looks for due notifications.
+NOTIFICATION_POLL_SECONDS = float(env("NOTIFICATION_POLL_SECONDS", "1"))
 # Posts allowed per client, per window in seconds.
 ENQUIRY_RATE_LIMIT = (
     env_int("ENQUIRY_RATE_LIMIT_POSTS", 10),

@@ -1,12 +1,20 @@
 import csv
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 
-from .models import Enquiry, EnquiryNote, Notification, RoutingRule, StatusChange
+from .models import (
+    Enquiry,
+    EnquiryNote,
+    Notification,
+    NotificationAttempt,
+    RoutingRule,
+    StatusChange,
+)
+from .notifications import requeue
 
 HANDLERS_GROUP = "Enquiry handlers"
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -39,7 +47,15 @@ class StatusChangeInline(admin.TabularInline):
 class NotificationInline(admin.TabularInline):
     model = Notification
     extra = 0
-    fields = ["recipient", "status", "attempts", "last_attempt_at", "sent_at", "last_error"]
+    fields = [
+        "recipient",
+        "status",
+        "attempts",
+        "last_attempt_at",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = "staff notifications"
@@ -53,8 +69,24 @@ def _safe_cell(value):
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+class OverdueNotificationsMixin:
+    """Handlers see, above the list, every staff notification not delivered in time."""
+
+    change_list_template = "admin/enquiries/change_list_with_overdue.html"
+
+    def changelist_view(self, request, extra_context=None):
+        overdue = Notification.objects.overdue(timezone.now())
+        extra_context = {
+            **(extra_context or {}),
+            "overdue_count": overdue.count(),
+            "overdue_urgent_count": overdue.filter(enquiry__is_urgent=True).count(),
+            "notifications_url": "admin:enquiries_notification_changelist",
+        }
+        return super().changelist_view(request, extra_context)
+
+
 @admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
+class EnquiryAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
     list_display = ["reference", "created_at", "topic", "is_urgent", "status", "assigned_to"]
     list_filter = ["status", "topic", "is_urgent", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["reference", "name", "email", "phone"]
@@ -154,6 +186,64 @@ class EnquiryAdmin(admin.ModelAdmin):
         for enquiry in queryset.select_related("assigned_to"):
             writer.writerow([_safe_cell(value(enquiry)) for _, value in columns])
         return response
+
+
+class NotificationAttemptInline(admin.TabularInline):
+    model = NotificationAttempt
+    extra = 0
+    fields = ["attempted_at", "outcome", "error"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "attempts (what the mail server said)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
+    """The outbox of staff emails: what was sent, what waits, what the server refused."""
+
+    list_display = [
+        "enquiry",
+        "recipient",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "enquiry__is_urgent"]
+    list_select_related = ["enquiry"]
+    search_fields = ["enquiry__reference", "recipient"]
+    actions = ["requeue_selected"]
+    inlines = [NotificationAttemptInline]
+    fields = [
+        "enquiry",
+        "recipient",
+        "status",
+        "attempts",
+        "last_attempt_at",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send the selected notifications again", permissions=["change"])
+    def requeue_selected(self, request, queryset):
+        count = requeue(queryset)
+        self.message_user(
+            request,
+            f"{count} notification(s) queued to be sent again now; sent ones are left alone.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(RoutingRule)

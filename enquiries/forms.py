@@ -17,6 +17,7 @@ from .models import Enquiry, Topic
 
 MESSAGE_MAX_LENGTH = 3000
 _STARTED_SALT = "enquiries.form-started"
+HONEYPOT = "honeypot filled in"
 _PHONE = re.compile(r"^\+?[\d\s().-]+$")
 # Control characters other than tab and newline carry nothing a person typed on purpose.
 _CONTROL = re.compile(
@@ -158,12 +159,33 @@ class EnquiryForm(forms.ModelForm):
             )
         return cleaned
 
-    def looks_automated(self):
-        """A filled honeypot, or a post faster than a person could write one."""
+    def automation_reason(self):
+        """Why this post looks automated, or None: a filled honeypot, a post faster than a
+        person could write one, or a start time that is missing, forged or too old."""
         if self.data.get("website"):
-            return True
+            return HONEYPOT
         elapsed = seconds_since(self.data.get("started"))
-        return elapsed is None or elapsed < settings.ENQUIRY_MIN_SECONDS
+        if elapsed is None:
+            return "start time missing or forged"
+        if elapsed < settings.ENQUIRY_MIN_SECONDS:
+            return "sent too fast"
+        if elapsed > settings.ENQUIRY_FORM_MAX_AGE_SECONDS:
+            return "form expired"
+        return None
+
+    def shown_again(self):
+        """The same input in a form shown now, to be checked and sent again."""
+        data = self.data.copy()
+        data["started"] = started_token()
+        form = type(self)(data=data)
+        form.is_valid()  # show any errors with it
+        message = (
+            "This form was open for a long time, so for your security it has expired. "
+            if self.automation_reason() != "sent too fast"
+            else "To protect this form from automated messages, we need a moment more. "
+        )
+        form.add_error(None, message + "Check your message below and send it again.")
+        return form
 
     def full_clean(self):
         super().full_clean()

@@ -1,3 +1,4 @@
+import datetime
 import secrets
 
 from django.conf import settings
@@ -25,7 +26,7 @@ class Topic(models.TextChoices):
 
 class EnquiryQuerySet(models.QuerySet):
     def older_than(self, days):
-        return self.filter(created_at__lt=timezone.now() - timezone.timedelta(days=days))
+        return self.filter(created_at__lt=timezone.now() - datetime.timedelta(days=days))
 
 
 class Enquiry(models.Model):
@@ -150,8 +151,24 @@ class RoutingRule(models.Model):
         return self.get_topic_display()
 
 
+class NotificationQuerySet(models.QuerySet):
+    def due(self, now):
+        """Pending, due for an attempt, and not claimed by a worker sending it now."""
+        return self.filter(status=Notification.Status.PENDING, next_attempt_at__lte=now).filter(
+            models.Q(claimed_until__isnull=True) | models.Q(claimed_until__lt=now)
+        )
+
+    def overdue(self, now):
+        """Not delivered within the time staff must know by (urgent enquiries sooner)."""
+        urgent, other = settings.NOTIFICATION_DEADLINES
+        return self.exclude(status=Notification.Status.SENT).filter(
+            models.Q(enquiry__is_urgent=True, created_at__lt=now - urgent)
+            | models.Q(enquiry__is_urgent=False, created_at__lt=now - other)
+        )
+
+
 class Notification(models.Model):
-    """One recipient's email about one enquiry, with its delivery state."""
+    """One recipient's email about one enquiry: the outbox row a worker delivers."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -164,8 +181,14 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set while a worker sends it; an expired claim (a worker that died) is free again.
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    claim = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -177,3 +200,25 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.enquiry} → {self.recipient} ({self.status})"
+
+
+class NotificationAttempt(models.Model):
+    """One try at sending a notification, and what the mail server said. No enquiry content."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", "Sent"
+        RETRY = "retry", "Temporary failure: will retry"
+        FAILED = "failed", "Refused: will not retry"
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    attempted_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=6, choices=Outcome.choices)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["attempted_at", "id"]
+
+    def __str__(self):
+        return f"{self.notification}: {self.get_outcome_display()}"

@@ -1,14 +1,30 @@
-"""Deliver staff notifications about enquiries: each one exactly once, retried on failure.
+"""Deliver staff notifications from the outbox: each once, retried until sent or refused.
 
-A notification row is claimed inside a transaction with a row lock (SELECT … FOR
-UPDATE SKIP LOCKED on PostgreSQL; SQLite runs write transactions one at a time),
-sent, and marked sent before the lock is released, so two overlapping runs never
-send the same one. The email holds the reference, topic, urgency and an admin link:
-never what the enquirer wrote nor how to reach them.
+No web request talks to the mail server. The enquiry form stores one `Notification`
+row per recipient; the worker (`manage.py notification_worker`, or one pass of
+`send_enquiry_notifications`) delivers them here:
+
+1. Claim the next due row in a short transaction: `SELECT … FOR UPDATE SKIP LOCKED`
+   on PostgreSQL, SQLite's write lock (taken when the transaction begins) otherwise,
+   so two workers never claim the same row. The claim lasts `CLAIM_SECONDS`, far
+   longer than a send can take with EMAIL_TIMEOUT on every socket operation; a
+   worker that dies leaves a claim that simply runs out.
+2. Send outside any transaction: a hung mail server never holds a database lock
+   that enquiry posts would wait on.
+3. Record the outcome, if the claim is still ours: sent; or a temporary failure
+   (no connection, a timeout, a 4xx reply), retried after 30 s, 60 s, 120 s… up to
+   NOTIFICATION_RETRY_CAP_SECONDS; or a 5xx refusal of this recipient, which fails
+   this recipient only. Each attempt is kept with the server's reply, never with
+   anything the enquirer wrote.
+
+The email holds the reference, topic, "Urgent: yes/no" and an admin link: never what
+the enquirer wrote, how to reach them, or why an enquiry is urgent.
 """
 
+import datetime
 import logging
 import smtplib
+import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -16,78 +32,142 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Notification
+from .models import Notification, NotificationAttempt
 
 logger = logging.getLogger(__name__)
 
+# Far longer than one send can last: every socket operation is bounded by EMAIL_TIMEOUT.
+CLAIM_SECONDS = max(120, 12 * settings.EMAIL_TIMEOUT)
 
-# Errors that say the mail server cannot be reached: trying the next message now is futile.
-CONNECTION_ERRORS = (OSError, smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected)
 
-
-def deliver_pending(notification_ids=None, *, stop_on_connection_error=False):
-    """Try every pending notification (or those of `notification_ids`); return counts.
-
-    With `stop_on_connection_error` (used inside a web request), the first sign that
-    the mail server is unreachable leaves the rest pending for the retry command.
-    """
-    pending = Notification.objects.filter(status=Notification.Status.PENDING)
-    if notification_ids is not None:
-        pending = pending.filter(pk__in=notification_ids)
-    counts = {"sent": 0, "failed": 0, "skipped": 0}
-    connection = get_connection(fail_silently=False)
-    for notification_id in pending.order_by("created_at", "id").values_list("pk", flat=True):
-        outcome, error = _deliver(notification_id, connection)
-        counts[outcome] += 1
-        if stop_on_connection_error and isinstance(error, CONNECTION_ERRORS):
+def deliver_due(*, limit=None):
+    """Deliver every due notification (at most `limit`); return the count of each outcome."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    while limit is None or sum(counts.values()) < limit:
+        claimed = _claim_next()
+        if claimed is None:
             break
+        counts[deliver(claimed)] += 1
     return counts
 
 
-def _deliver(notification_id, connection):
+def deliver(notification):
+    """Send one claimed notification and record what happened: "sent", "retry" or "failed"."""
+    try:
+        _message(notification).send()
+    except Exception as error:  # every failure is classified and recorded, none is lost
+        outcome, description = classify(error, notification.recipient)
+    else:
+        outcome, description = NotificationAttempt.Outcome.SENT, ""
+    _record(notification, outcome, description)
+    return outcome
+
+
+def classify(error, recipient):
+    """Whether retrying may help, and a description of the error without enquiry content.
+
+    A 5xx refusal of this recipient (at RCPT, or of the message to them) is permanent:
+    the address or the message is refused. Anything else, including 4xx replies such as
+    greylisting, a refused sender or login (a configuration to fix, for every message
+    alike), timeouts and closed connections, is temporary and retried.
+    """
+    code = None
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, reply = error.recipients.get(recipient, next(iter(error.recipients.values())))
+        permanent = 500 <= code < 600
+    elif isinstance(error, smtplib.SMTPDataError):
+        code, reply = error.smtp_code, error.smtp_error
+        permanent = 500 <= code < 600
+    elif isinstance(error, smtplib.SMTPResponseException):
+        code, reply = error.smtp_code, error.smtp_error
+        permanent = False
+    else:
+        reply, permanent = str(error), False
+    if isinstance(reply, bytes):
+        reply = reply.decode("utf-8", "replace")
+    description = f"{type(error).__name__}: " + (f"{code} " if code else "") + str(reply)
+    outcome = NotificationAttempt.Outcome.FAILED if permanent else NotificationAttempt.Outcome.RETRY
+    return outcome, " ".join(description.split())[:500]
+
+
+def retry_delay(attempts):
+    """Seconds before the next try after `attempts` failed ones: doubling, up to the cap."""
+    return min(
+        settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1),
+        settings.NOTIFICATION_RETRY_CAP_SECONDS,
+    )
+
+
+def requeue(notifications):
+    """Put failed (or waiting) notifications back in line, due now. Returns how many."""
+    return notifications.exclude(status=Notification.Status.SENT).update(
+        status=Notification.Status.PENDING,
+        next_attempt_at=timezone.now(),
+        claimed_until=None,
+        claim=None,
+    )
+
+
+def _claim_next():
+    now = timezone.now()
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.due(now)
+            .select_for_update(skip_locked=True, of=("self",))
             .select_related("enquiry")
-            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .order_by("-enquiry__is_urgent", "next_attempt_at", "id")
             .first()
         )
-        if notification is None:  # sent meanwhile, or another run holds it
-            return "skipped", None
-        notification.attempts += 1
-        notification.last_attempt_at = timezone.now()
-        try:
-            _message(notification, connection).send()
-        except Exception as error:  # any transport failure: say why, and keep it for a retry
-            notification.last_error = f"{type(error).__name__}: {error}"[:500]
-            if isinstance(error, smtplib.SMTPRecipientsRefused):
-                # The address itself is refused: retrying cannot help; staff must fix it.
-                notification.status = Notification.Status.FAILED
-            notification.save()
-            level = (
-                logging.ERROR
-                if notification.attempts >= settings.ENQUIRY_NOTIFICATION_ALERT_ATTEMPTS
-                or notification.status == Notification.Status.FAILED
-                else logging.WARNING
-            )
-            logger.log(
-                level,
-                "Notification %s for enquiry %s not sent (attempt %s, %s): %s",
-                notification.pk,
-                notification.enquiry.reference,
-                notification.attempts,
-                notification.status,
-                type(error).__name__,
-            )
-            return "failed", error
-        notification.status = Notification.Status.SENT
-        notification.sent_at = timezone.now()
-        notification.last_error = ""
-        notification.save()
-        return "sent", None
+        if notification is None:
+            return None
+        notification.claim = uuid.uuid4()
+        notification.claimed_until = now + datetime.timedelta(seconds=CLAIM_SECONDS)
+        notification.save(update_fields=["claim", "claimed_until"])
+    return notification
 
 
-def _message(notification, connection):
+def _record(notification, outcome, description):
+    now = timezone.now()
+    attempts = notification.attempts + 1
+    changes = {
+        "attempts": attempts,
+        "last_attempt_at": now,
+        "last_error": description,
+        "claim": None,
+        "claimed_until": None,
+    }
+    if outcome == NotificationAttempt.Outcome.SENT:
+        changes.update(status=Notification.Status.SENT, sent_at=now)
+    elif outcome == NotificationAttempt.Outcome.FAILED:
+        changes.update(status=Notification.Status.FAILED)
+    else:
+        changes.update(next_attempt_at=now + datetime.timedelta(seconds=retry_delay(attempts)))
+    with transaction.atomic():
+        ours = Notification.objects.filter(pk=notification.pk, claim=notification.claim)
+        if not ours.update(**changes):
+            # Our claim ran out and another worker took it: it records its own attempt.
+            logger.error("Notification %s: claim lost before recording.", notification.pk)
+            return
+        NotificationAttempt.objects.create(
+            notification=notification, attempted_at=now, outcome=outcome, error=description
+        )
+    if outcome != NotificationAttempt.Outcome.SENT:
+        alert = (
+            outcome == NotificationAttempt.Outcome.FAILED
+            or attempts >= settings.ENQUIRY_NOTIFICATION_ALERT_ATTEMPTS
+        )
+        logger.log(
+            logging.ERROR if alert else logging.WARNING,
+            "Notification %s for enquiry %s not sent (attempt %s, %s): %s",
+            notification.pk,
+            notification.enquiry.reference,
+            attempts,
+            outcome,
+            description,
+        )
+
+
+def _message(notification):
     enquiry = notification.enquiry
     context = {
         "enquiry": enquiry,
@@ -98,5 +178,5 @@ def _message(notification, connection):
         subject=" ".join(subject.split()),
         body=render_to_string("enquiries/email/staff_notification.txt", context),
         to=[notification.recipient],
-        connection=connection,
+        connection=get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT),
     )

@@ -9,13 +9,15 @@ from django.views.decorators.debug import sensitive_variables
 from clinic.crisis import mentions_crisis
 
 from .models import Enquiry, Notification, StatusChange
-from .notifications import deliver_pending
 from .routing import recipients_for
 
 
 @sensitive_variables("form", "enquiry")
 def enquiry_submit(*, form):
-    """Store the enquiry and its notifications, then send them once the data is committed.
+    """Store the enquiry and, in the same transaction, one outbox row per staff recipient.
+
+    Nothing here talks to the mail server: the notification worker delivers the rows
+    (enquiries.notifications), so a slow or hung mail server never delays the person.
 
     A second post of the same form with the same content (double click, back and
     resubmit) returns the enquiry the first one stored. The same form posted again
@@ -36,10 +38,6 @@ def enquiry_submit(*, form):
         if existing is None:
             raise
         return existing
-    ids = list(enquiry.notifications.values_list("pk", flat=True))
-    # robust: a failure to send is logged and left for the retry command; the
-    # person has already been safely stored and must still get their thank-you.
-    transaction.on_commit(lambda: deliver_pending(ids, stop_on_connection_error=True), robust=True)
     return enquiry
 
 

@@ -7,10 +7,14 @@ Increments are atomic: Redis's INCR is; on the database cache, the read and writ
 run under a lock (an advisory lock on PostgreSQL, the write lock that SQLite takes
 when the transaction starts). Clients are keyed by a keyed hash of their address:
 the address itself is never stored.
+
+If the cache cannot be reached, the post is let through and the failure logged:
+losing what a person wrote is worse than a few minutes without a limit.
 """
 
 import hashlib
 import hmac
+import logging
 import time
 
 from django.conf import settings
@@ -19,6 +23,8 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 
 from atma_site.network import client_address
+
+logger = logging.getLogger(__name__)
 
 
 def _client_digest(request):
@@ -31,7 +37,15 @@ def allow_post(request):
     """Count one post from this client; False once it is over the limit for the window."""
     limit, window = settings.ENQUIRY_RATE_LIMIT
     key = f"enquiry-posts:{_client_digest(request)}:{int(_now() // window)}"
-    return _increment(key, timeout=2 * window) <= limit
+    try:
+        return _increment(key, timeout=2 * window) <= limit
+    except Exception as error:  # any cache failure: store the enquiry, say so in the log
+        logger.error(
+            "Enquiry rate limit unavailable (%s: %s); post let through.",
+            type(error).__name__,
+            error,
+        )
+        return True
 
 
 def _now():

@@ -1,4 +1,5 @@
 import logging
+import re
 import uuid
 
 from django.shortcuts import redirect, render
@@ -11,12 +12,15 @@ from django.views.generic import FormView, TemplateView
 from articles.models import TopicPage
 
 from . import throttling
-from .forms import EnquiryForm
+from .forms import HONEYPOT, EnquiryForm
 from .models import Topic, new_reference
 from .services import enquiry_submit
 
 logger = logging.getLogger(__name__)
 _THANKS_SESSION_KEY = "enquiry_thanks"
+# The request.META key atma_site.request_limits sets when it discarded file parts.
+FILES_REFUSED = "atma.FILES_REFUSED"
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")
@@ -27,8 +31,11 @@ class EnquiryView(FormView):
     def get_initial(self):
         initial = super().get_initial()
         slug = self.request.GET.get("treatment", "")
+        # Only a well-formed slug reaches the database (PostgreSQL refuses a NUL byte).
         treatment = (
-            TopicPage.objects.live().treatments().filter(slug=slug).first() if slug else None
+            TopicPage.objects.live().treatments().filter(slug=slug).first()
+            if _SLUG.fullmatch(slug)
+            else None
         )
         if treatment:
             initial.update(topic=Topic.TREATMENT_OPTIONS, treatment=treatment)
@@ -38,15 +45,29 @@ class EnquiryView(FormView):
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
+        if request.META.get(FILES_REFUSED):  # set by atma_site.request_limits
+            form.is_valid()
+            form.add_error(
+                None,
+                "This form takes text only: attachments are not accepted, and nothing has "
+                "been stored. Check your message below and send it again.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         if not throttling.allow_post(request):
             form.is_valid()  # show their input back, with any errors, nothing lost
             context = self.get_context_data(
                 form=form, rate_limited=True, retry_minutes=throttling.window_minutes()
             )
             return self.render_to_response(context, status=429)
-        if form.looks_automated():
-            # An ordinary-looking answer for bots; nothing is stored.
-            return self._thank(reference=new_reference(), urgent=False)
+        reason = form.automation_reason()
+        if reason:
+            # Counted in the log for operators, without anything the post contained.
+            logger.warning("Enquiry post treated as automated: %s. Nothing stored.", reason)
+            if reason == HONEYPOT:
+                # An ordinary-looking answer, so that bots learn nothing.
+                return self._thank(reference=new_reference(), urgent=False)
+            # A person may be quick or have left the page open: nothing they wrote is lost.
+            return self.render_to_response(self.get_context_data(form=form.shown_again()))
         if form.is_valid():
             return self.form_valid(form)
         return self.form_invalid(form)
@@ -65,7 +86,12 @@ class ThanksView(TemplateView):
     template_name = "enquiries/thanks.html"
 
     def get_context_data(self, **kwargs):
-        thanks = self.request.session.get(_THANKS_SESSION_KEY) or {}
+        # Shown once, then forgotten: no session row keeps the reference or the urgency.
+        session = self.request.session
+        thanks = session.pop(_THANKS_SESSION_KEY, None) or {}
+        if not session.keys() and not self.request.user.is_authenticated:
+            session.flush()  # deletes the row and the cookie
+
         return super().get_context_data(
             reference=thanks.get("reference"), urgent=thanks.get("urgent", False), **kwargs
         )

@@ -1,8 +1,7 @@
 """The content version row, its trigger function, and the page cache's own table.
 
-The database cache tables are created here by name, whatever CACHES says at migrate
-time: a site migrated with REDIS_URL set that later runs without Redis still has
-them.
+The table is created by name, whatever CACHES says at migrate time: a site migrated
+with REDIS_URL set that later runs without Redis still has it.
 """
 
 import random
@@ -12,14 +11,10 @@ from django.db import migrations, models
 
 from pagecache.triggers import install_function, remove_function
 
-CACHE_TABLES = ["django_cache", "django_page_cache"]
-
-
-def create_cache_tables(apps, schema_editor):
+def create_cache_table(apps, schema_editor):
     creator = CreateCacheTable()
     creator.verbosity = 0
-    for table in CACHE_TABLES:
-        creator.create_table(schema_editor.connection.alias, table, dry_run=False)
+    creator.create_table(schema_editor.connection.alias, "django_page_cache", dry_run=False)
 
 
 def create_version_row(apps, schema_editor):
@@ -53,5 +48,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(create_version_row, migrations.RunPython.noop),
         migrations.RunPython(install_function, remove_function),
-        migrations.RunPython(create_cache_tables, migrations.RunPython.noop),
+        migrations.RunPython(create_cache_table, migrations.RunPython.noop),
     ]

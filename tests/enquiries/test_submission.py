@@ -1,15 +1,17 @@
-"""A valid enquiry is stored, routed by topic, and staff are told without its content."""
+"""A valid enquiry is stored and routed by topic, in the request, with no mail server involved."""
 
+import datetime
+import io
 import logging
 import re
 import time
 
 import lxml.html
 import pytest
-from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
-from enquiries.forms import started_token
+from enquiries.forms import seconds_since, started_token
 from enquiries.models import Enquiry, Notification, RoutingRule
 from tests.factories import enquiry_data
 
@@ -19,7 +21,6 @@ URL = "/enquire/"
 
 @pytest.fixture(autouse=True)
 def _mail(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.ENQUIRY_DEFAULT_RECIPIENTS = ["desk@clinic.example"]
     settings.SITE_URL = "https://clinic.example"
 
@@ -30,75 +31,54 @@ def _rule(topic, *users):
     return rule
 
 
-def _submit(client, capture, **fields):
-    with capture(execute=True):
-        return client.post(URL, enquiry_data(**fields))
+def _submit(client, **fields):
+    return client.post(URL, enquiry_data(**fields))
 
 
-def test_valid_enquiry_is_stored_routed_and_thanked(
-    client, make_staff, django_capture_on_commit_callbacks
-):
+def test_valid_enquiry_is_stored_routed_and_thanked(client, make_staff):
     billing = make_staff("billing")
     _rule("costs", billing)
-    response = _submit(client, django_capture_on_commit_callbacks, topic="costs")
+    response = _submit(client, topic="costs")
     assert response.status_code == 302
     enquiry = Enquiry.objects.get()
     assert (enquiry.topic, enquiry.is_urgent, enquiry.status) == ("costs", False, "new")
-    assert [n.recipient for n in enquiry.notifications.all()] == ["billing@clinic.example"]
-    assert enquiry.notifications.get().status == Notification.Status.SENT
-    assert [m.to for m in mail.outbox] == [["billing@clinic.example"]]
+    notification = enquiry.notifications.get()
+    assert (notification.recipient, notification.status) == ("billing@clinic.example", "pending")
+    assert notification.attempts == 0, "the request itself never talks to the mail server"
 
     thanks = client.get(response.headers["Location"])
     assert enquiry.reference in thanks.content.decode()
     assert "How much does a course" not in thanks.content.decode()
 
 
-def test_one_notification_per_recipient_of_the_topic(
-    client, make_staff, django_capture_on_commit_callbacks
-):
+def test_thanks_are_shown_once_then_the_session_forgets_the_enquiry(client):
+    response = _submit(client)
+    reference = Enquiry.objects.get().reference
+    assert reference in client.get(response.headers["Location"]).content.decode()
+    again = client.get(response.headers["Location"]).content.decode()
+    assert reference not in again
+    assert "No enquiry sent from this browser yet" in again
+    assert "sessionid" not in client.cookies or not client.cookies["sessionid"].value
+
+
+def test_one_notification_per_recipient_of_the_topic(client, make_staff):
     _rule("candidacy", make_staff("nurse"), make_staff("doctor"))
     _rule("costs", make_staff("billing"))
-    _submit(client, django_capture_on_commit_callbacks, topic="candidacy")
+    _submit(client, topic="candidacy")
     recipients = sorted(Notification.objects.values_list("recipient", flat=True))
     assert recipients == ["doctor@clinic.example", "nurse@clinic.example"]
-    assert len(mail.outbox) == 2
 
 
-def test_unmatched_topic_goes_to_the_default_recipients(client, django_capture_on_commit_callbacks):
-    _submit(client, django_capture_on_commit_callbacks, topic="other")
+def test_unmatched_topic_goes_to_the_default_recipients(client):
+    _submit(client, topic="other")
     assert list(Notification.objects.values_list("recipient", flat=True)) == ["desk@clinic.example"]
 
 
-def test_staff_email_has_reference_topic_and_link_but_no_content_or_contact(
-    client, make_staff, django_capture_on_commit_callbacks
-):
-    _rule("costs", make_staff("billing"))
-    _submit(
-        client,
-        django_capture_on_commit_callbacks,
-        name="Private Person",
-        email="private.person@example.org",
-        phone="555 010 0199",
-        message="My very private story about my health.",
-    )
-    enquiry = Enquiry.objects.get()
-    (message,) = mail.outbox
-    text = message.subject + message.body
-    assert enquiry.reference in text
-    assert "Costs and insurance" in text
-    assert f"https://clinic.example/admin/enquiries/enquiry/{enquiry.pk}/change/" in message.body
-    for secret in ["Private Person", "private.person", "555 010 0199", "private story"]:
-        assert secret not in text
-
-
-def test_crisis_language_is_flagged_urgent_and_routed_to_urgent_recipients(
-    client, make_staff, django_capture_on_commit_callbacks
-):
+def test_crisis_language_is_flagged_urgent_and_routed_to_urgent_recipients(client, make_staff):
     _rule("urgent", make_staff("oncall"))
     _rule("candidacy", make_staff("nurse"))
     response = _submit(
         client,
-        django_capture_on_commit_callbacks,
         topic="candidacy",
         message="Some days I think about killing myself. Could ketamine help?",
     )
@@ -106,7 +86,6 @@ def test_crisis_language_is_flagged_urgent_and_routed_to_urgent_recipients(
     assert enquiry.is_urgent
     recipients = list(enquiry.notifications.values_list("recipient", flat=True))
     assert recipients == ["oncall@clinic.example", "nurse@clinic.example"]
-    assert all(m.subject.startswith("[URGENT]") for m in mail.outbox)
 
     thanks = lxml.html.fromstring(client.get(response.headers["Location"]).content)
     main = thanks.get_element_by_id("main")
@@ -115,11 +94,18 @@ def test_crisis_language_is_flagged_urgent_and_routed_to_urgent_recipients(
     assert first.xpath(".//a[@href='tel:988']")
 
 
-def test_nothing_the_enquirer_wrote_is_logged(client, caplog, django_capture_on_commit_callbacks):
+def test_crisis_check_normalises_but_the_message_is_stored_as_written(client):
+    message = "ｉ ｗａｎｔ ｔｏ ｕｎａｌｉｖｅ ｍｙｓｅｌｆ"
+    _submit(client, message=message)
+    enquiry = Enquiry.objects.get()
+    assert enquiry.is_urgent
+    assert enquiry.message == message
+
+
+def test_nothing_the_enquirer_wrote_is_logged(client, caplog):
     with caplog.at_level(logging.DEBUG):
         _submit(
             client,
-            django_capture_on_commit_callbacks,
             name="Logan Secret",
             email="logan.secret@example.org",
             message="A message that must never reach a log file.",
@@ -130,112 +116,67 @@ def test_nothing_the_enquirer_wrote_is_logged(client, caplog, django_capture_on_
         assert secret not in logged
 
 
-def test_email_failure_keeps_the_enquiry_and_the_command_sends_it_once(
-    client, settings, django_capture_on_commit_callbacks
-):
-    settings.EMAIL_BACKEND = "tests.enquiries.backends.FailingEmailBackend"
-    response = _submit(client, django_capture_on_commit_callbacks)
-    assert response.status_code == 302
-    notification = Notification.objects.get()
-    assert notification.status == Notification.Status.PENDING
-    assert notification.attempts == 1
-    assert "SMTPServerDisconnected" in notification.last_error
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    call_command("send_enquiry_notifications", stdout=None)
-    call_command("send_enquiry_notifications", stdout=None)
-    notification.refresh_from_db()
-    assert notification.status == Notification.Status.SENT
-    assert notification.attempts == 2
-    assert len(mail.outbox) == 1
-
-
-def test_failures_stay_pending_and_are_retried_however_many(
-    client, settings, caplog, django_capture_on_commit_callbacks
-):
-    settings.EMAIL_BACKEND = "tests.enquiries.backends.FailingEmailBackend"
-    settings.ENQUIRY_NOTIFICATION_ALERT_ATTEMPTS = 3
-    _submit(client, django_capture_on_commit_callbacks)
-    for _ in range(4):
-        call_command("send_enquiry_notifications", stdout=None)
-    notification = Notification.objects.get()
-    assert (notification.status, notification.attempts) == ("pending", 5)
-    assert any(r.levelname == "ERROR" for r in caplog.records), "persistent failure must alert"
-
-
-def test_a_refused_address_is_marked_failed_not_retried(
-    client, settings, django_capture_on_commit_callbacks
-):
-    settings.EMAIL_BACKEND = "tests.enquiries.backends.RefusingEmailBackend"
-    _submit(client, django_capture_on_commit_callbacks)
-    assert Notification.objects.get().status == Notification.Status.FAILED
-    call_command("send_enquiry_notifications", stdout=None)
-    assert Notification.objects.get().attempts == 1
-
-
-def test_unreachable_mail_server_does_not_hold_up_the_person(
-    client, settings, make_staff, django_capture_on_commit_callbacks
-):
-    settings.EMAIL_BACKEND = "tests.enquiries.backends.FailingEmailBackend"
-    _rule("costs", make_staff("one"), make_staff("two"), make_staff("three"))
-    response = _submit(client, django_capture_on_commit_callbacks)
-    assert response.status_code == 302
-    attempts = sorted(Notification.objects.values_list("attempts", flat=True))
-    assert attempts == [0, 0, 1]  # stopped at the first connection failure
-
-
-def test_broken_email_configuration_still_thanks_the_person(
-    client, settings, django_capture_on_commit_callbacks
-):
-    settings.EMAIL_BACKEND = "no.such.EmailBackend"
-    response = _submit(client, django_capture_on_commit_callbacks)
-    assert response.status_code == 302
-    assert Enquiry.objects.count() == 1
-    assert Notification.objects.get().status == Notification.Status.PENDING
-
-
-def test_same_form_resent_with_new_content_is_a_second_enquiry(
-    client, django_capture_on_commit_callbacks
-):
+def test_same_form_resent_with_new_content_is_a_second_enquiry(client):
     data = enquiry_data()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(URL, data)
-        client.post(URL, {**data, "topic": "someone_else", "message": "Now asking for my brother."})
+    client.post(URL, data)
+    client.post(URL, {**data, "topic": "someone_else", "message": "Now asking for my brother."})
     assert Enquiry.objects.count() == 2
     assert Enquiry.objects.filter(message="Now asking for my brother.").exists()
     assert "Now asking" not in client.get("/enquire/thanks/").content.decode()
 
 
-def test_same_form_posted_twice_makes_one_enquiry(client, django_capture_on_commit_callbacks):
+def test_same_form_posted_twice_makes_one_enquiry(client):
     data = enquiry_data()
-    with django_capture_on_commit_callbacks(execute=True):
-        first = client.post(URL, data)
-        second = client.post(URL, data)
+    first = client.post(URL, data)
+    second = client.post(URL, data)
     assert first.status_code == second.status_code == 302
     assert Enquiry.objects.count() == 1
+    assert Notification.objects.count() == 1
     reference = Enquiry.objects.get().reference
     assert reference in client.get("/enquire/thanks/").content.decode()
-    assert len(mail.outbox) == 1
 
 
-def test_honeypot_post_looks_ordinary_and_is_not_stored(client):
-    response = client.post(URL, enquiry_data(website="https://spam.example"))
+def test_honeypot_post_looks_ordinary_is_not_stored_and_is_counted(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="enquiries.views"):
+        response = client.post(
+            URL, enquiry_data(website="https://spam.example", message="Buy cheap pills now")
+        )
     assert response.status_code == 302
     assert Enquiry.objects.count() == 0
     thanks = client.get(response.headers["Location"]).content.decode()
     assert re.search(r"ENQ-[A-Z0-9]{8}", thanks)
+    assert "treated as automated: honeypot filled in" in caplog.text
+    assert "spam.example" not in caplog.text and "cheap pills" not in caplog.text
 
 
-def test_too_fast_post_looks_ordinary_and_is_not_stored(client):
-    response = client.post(URL, enquiry_data(started=started_token(time.time() - 1)))
-    assert response.status_code == 302
+@pytest.mark.parametrize(
+    ("started", "reason", "says"),
+    [
+        (lambda: started_token(time.time() - 1), "sent too fast", "we need a moment more"),
+        (lambda: started_token(time.time() - 2 * 86400), "form expired", "it has expired"),
+        (lambda: "1700000000", "start time missing or forged", "it has expired"),
+    ],
+    ids=["too-fast", "expired", "forged"],
+)
+def test_suspect_timing_shows_the_form_again_with_nothing_lost(
+    client, caplog, started, reason, says
+):
+    with caplog.at_level(logging.WARNING, logger="enquiries.views"):
+        response = client.post(URL, enquiry_data(started=started(), message="My real question."))
+    assert response.status_code == 200
     assert Enquiry.objects.count() == 0
-
-
-def test_forged_start_time_is_treated_as_automated(client):
-    response = client.post(URL, enquiry_data(started="1700000000"))
-    assert response.status_code == 302
-    assert Enquiry.objects.count() == 0
+    html = response.content.decode()
+    assert says in html
+    assert "My real question." in html
+    assert f"treated as automated: {reason}" in caplog.text
+    assert "My real question" not in caplog.text
+    # The form shown again carries a fresh start time: sent after a pause, it is stored.
+    fresh = lxml.html.fromstring(html).xpath("//input[@name='started']/@value")[0]
+    assert 0 <= seconds_since(fresh) < 5
+    data = enquiry_data(message="My real question.")
+    data["started"] = started_token(time.time() - 60)  # as the fresh one will be, a minute on
+    assert client.post(URL, data).status_code == 302
+    assert Enquiry.objects.get().message == "My real question."
 
 
 def test_rate_limit_answers_429_and_keeps_the_input(client, settings):
@@ -272,17 +213,70 @@ def test_every_treatment_page_links_to_the_form_with_itself_chosen(client):
         assert f'href="/enquire/?treatment={treatment.slug}"' in html
 
 
-def test_purge_deletes_only_expired_enquiries_with_their_records(
-    client, settings, django_capture_on_commit_callbacks
-):
-    from django.utils import timezone
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"treatment": "\x00"},
+        {"treatment": "iv-ketamine\x00infusion"},
+        {"topic": "\x00"},
+        {"treatment": "../../etc/passwd"},
+        {"treatment": "x" * 5000},
+        {"treatment": "no-such-treatment", "topic": "no-such-topic"},
+    ],
+    ids=["nul", "nul-inside", "nul-topic", "path", "very-long", "unknown"],
+)
+def test_any_query_value_gets_the_form_not_an_error(client, query):
+    response = client.get(URL, query)
+    assert response.status_code == 200
+    document = lxml.html.fromstring(response.content)
+    assert document.xpath("//select[@name='treatment']/option[@selected]/@value") in ([], [""])
 
+
+def test_file_parts_are_refused_before_anything_is_stored(client, tmp_path, settings):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    big = io.BytesIO(b"\0" * (3 * 1024 * 1024))
+    big.name = "records.pdf"
+    response = client.post(URL, {**enquiry_data(message="See my records."), "attachment": big})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "attachments are not accepted" in html
+    assert "See my records." in html, "the text is kept"
+    assert Enquiry.objects.count() == 0
+    assert list(tmp_path.iterdir()) == [], "nothing was spooled to disk"
+
+
+@pytest.mark.parametrize(
+    "broken_cache",
+    [
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "no_such_table"},
+    ],
+    ids=["redis-down", "table-missing"],
+)
+def test_rate_limit_cache_down_still_stores_and_thanks(client, settings, caplog, broken_cache):
+    settings.CACHES = {**settings.CACHES, "default": broken_cache}
+    with caplog.at_level(logging.ERROR, logger="enquiries.throttling"):
+        response = _submit(client, message="Please call me back.")
+    assert response.status_code == 302
+    assert Enquiry.objects.get().message == "Please call me back."
+    assert (
+        "Thank you: we have your enquiry"
+        in client.get(response.headers["Location"]).content.decode()
+    )
+    assert "rate limit unavailable" in caplog.text
+
+
+def test_purge_deletes_only_expired_enquiries_with_their_records(client, settings):
     settings.ENQUIRY_RETENTION_DAYS = 365
-    _submit(client, django_capture_on_commit_callbacks)
-    _submit(client, django_capture_on_commit_callbacks)
+    _submit(client)
+    _submit(client)
     old, recent = Enquiry.objects.order_by("pk")
     Enquiry.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - timezone.timedelta(days=366)
+        created_at=timezone.now() - datetime.timedelta(days=366)
     )
     old.notes.create(text="Called back.")
     call_command("purge_enquiries", stdout=None)

@@ -1,0 +1,87 @@
+"""A real SMTP server for tests (aiosmtpd on a free loopback port), told how to answer.
+
+Each recipient can be accepted, greylisted (451 at RCPT) or refused (550 at RCPT). A
+second kind of server accepts connections and never says a word, as a hung mail
+server does.
+"""
+
+import asyncio
+import email
+import socket
+from dataclasses import dataclass, field
+
+from aiosmtpd.controller import Controller
+
+ACCEPT, GREYLIST, REFUSE = "accept", "451", "550"
+
+
+@dataclass
+class Received:
+    recipients: list
+    message: email.message.Message
+
+    @property
+    def text(self):
+        return self.message["Subject"] + "\n" + self.message.get_payload(decode=True).decode()
+
+
+@dataclass
+class ScriptedHandler:
+    answers: dict = field(default_factory=dict)  # recipient -> ACCEPT, GREYLIST or REFUSE
+    received: list = field(default_factory=list)
+    rcpt_commands: int = 0
+    delay: float = 0.0  # seconds to think before accepting a message
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.rcpt_commands += 1
+        answer = self.answers.get(address, ACCEPT)
+        if answer == GREYLIST:
+            return "451 4.7.1 Greylisted, please try again later"
+        if answer == REFUSE:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        message = email.message_from_bytes(envelope.original_content)
+        self.received.append(Received(list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def to(self, recipient):
+        return [r for r in self.received if recipient in r.recipients]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpServer:
+    def __init__(self):
+        self.handler = ScriptedHandler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.controller.stop()
+
+
+class HungSmtpServer:
+    """Completes the TCP handshake (the kernel does) and then never answers."""
+
+    def __enter__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(64)
+        self.port = self.socket.getsockname()[1]
+        return self
+
+    def __exit__(self, *exc_info):
+        self.socket.close()

@@ -8,6 +8,8 @@ Starts `make run` on a free port and the topology of deploy/check-topology (ngin
 front of two gunicorn servers, PostgreSQL, Redis), copies the page's bytes into a
 directory nginx serves, then runs wrk against each in turn: the static file over
 HTTP beside `make run`, and over HTTPS beside the topology (which serves HTTPS only).
+Each server's rate is printed as a share of the static file over the same scheme, and
+of the static file over plain HTTP, the machine's physical limit.
 Loopback only; each wrk run is bounded by --duration (at most 60 s). Stops everything
 it started. Needs wrk (apt-get install wrk) and what deploy/check-topology needs.
 """

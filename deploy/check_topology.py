@@ -35,6 +35,27 @@ def wait_until(predicate, bound=FRESHNESS_BOUND):
     return None
 
 
+def post_enquiries(browser, servers, *, via_proxy):
+    """Load the form from each server in turn, wait as a person would, post each; statuses."""
+    forms = []
+    for server in servers:
+        page = browser.get(server + "/enquire/", via_proxy=via_proxy)
+        forms.append((server, form_fields(page.text, form_id="enquiry-form")))
+    time.sleep(1.2)  # a person takes longer than ENQUIRY_MIN_SECONDS to write
+    statuses = []
+    for number, (server, fields) in enumerate(forms):
+        fields.update(
+            name=f"Topology check {number}",
+            email=f"check{number}@example.org",
+            preferred_contact="email",
+            topic="costs",
+            message="What does a course of treatment cost?",
+            consent="on",
+        )
+        statuses.append(browser.post(server + "/enquire/", fields, via_proxy=via_proxy).status)
+    return statuses
+
+
 def shared_section_id(topology):
     """A section of the article that a topic page also shows, and that page's address."""
     output = topology.python(
@@ -169,23 +190,8 @@ def main():
 
         print(f"The enquiry rate limit ({RATE_LIMIT} posts per client) across both servers")
         enquirer = Browser(client_address="203.0.113.45")
-        forms = []
-        for number in range(RATE_LIMIT + 1):
-            server = (server_a, server_b)[number % 2]
-            page = enquirer.get(server + "/enquire/", via_proxy=True)
-            forms.append((server, form_fields(page.text, form_id="enquiry-form")))
-        time.sleep(1.2)  # a person takes longer than ENQUIRY_MIN_SECONDS to write
-        statuses = []
-        for number, (server, fields) in enumerate(forms):
-            fields.update(
-                name=f"Topology check {number}",
-                email=f"check{number}@example.org",
-                preferred_contact="email",
-                topic="costs",
-                message="What does a course of treatment cost?",
-                consent="on",
-            )
-            statuses.append(enquirer.post(server + "/enquire/", fields, via_proxy=True).status)
+        servers = [(server_a, server_b)[number % 2] for number in range(RATE_LIMIT + 1)]
+        statuses = post_enquiries(enquirer, servers, via_proxy=True)
         checks.check(
             f"posts alternating A and B: the first {RATE_LIMIT} accepted, the next refused",
             statuses == [302] * RATE_LIMIT + [429],
@@ -206,6 +212,18 @@ def main():
         status = other.post(server_b + "/enquire/", fields, via_proxy=True).status
         checks.check(
             "another client is still accepted (the limit is per client)", status == 302, status
+        )
+
+        # Through nginx, as visitors post: nginx adds the address it saw to X-Forwarded-For
+        # and the app (NUM_PROXIES=1) takes it from there.
+        statuses = post_enquiries(Browser(), [nginx] * (RATE_LIMIT + 1), via_proxy=False)
+        served_by = [
+            port for port in topology.app_ports if "POST /enquire/" in topology.access_log(port)
+        ]
+        checks.check(
+            f"posts through nginx: the first {RATE_LIMIT} accepted, the next refused",
+            statuses == [302] * RATE_LIMIT + [429],
+            f"{statuses}; app servers that took posts: {len(served_by)}",
         )
 
         print("Backup and restore")

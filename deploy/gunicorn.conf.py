@@ -23,6 +23,7 @@ graceful_timeout = 30
 # throughput of cached pages. Set GUNICORN_ACCESS_LOG=- to have it anyway.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
-# Only nginx on this machine may set X-Forwarded-* headers that gunicorn trusts.
-forwarded_allow_ips = "127.0.0.1,::1"
+# Only nginx may set X-Forwarded-* headers that gunicorn trusts: on this machine, or at
+# the addresses FORWARDED_ALLOW_IPS lists when the app servers run on other hosts.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "atma-site"

@@ -1,22 +1,25 @@
 """Answer anonymous GET and HEAD requests for public pages from the page cache.
 
-A request can be answered from the cache only if it is a GET or HEAD without a
-session cookie (anyone signed in, or with session data such as the enquiry
-thank-you, always gets a fresh page). The key holds the release fingerprint, the
-content version read from the database, today's date, and the page's address, so
-any committed content change, deploy or new day makes the next request render
-afresh. A hit costs the version query and, unless this process holds the page, one
-cache read: no session, user, lockout or template work happens.
+A request can be answered from the cache if it is a GET or HEAD from someone without a
+session: anyone signed in, or with session data such as the enquiry thank-you, always
+gets a fresh page. A session cookie that names no session (made up, or long expired)
+counts as none, so sending one cannot force a fresh render. The key holds the release
+fingerprint, the content version read from the database, today's date, and the page's
+address with only the query parameters a public page reads (PAGE_CACHE_QUERY_PARAMETERS):
+any committed content change, deploy or new day makes the next request render afresh,
+and made-up parameters cannot fill the cache with copies. A hit costs the version
+query and, unless this process holds the page, one cache read: no user, lockout or
+template work happens.
 
 A rendered answer is stored only when its view marked it public (`public_page`), it
-is a 200, it sets no cookie and used no CSRF token. Every other answer is marked
-`private, no-store`, so no proxy or browser keeps a personal page.
+is a 200, it sets no cookie and used no CSRF token. Every other answer that may be
+personal is marked `private, no-store`, so no proxy or browser keeps it.
 """
 
 import hashlib
 import logging
-import time
 import urllib.parse
+from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
@@ -24,7 +27,6 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
 
 from .models import current_version
 from .release import release_fingerprint
@@ -32,22 +34,23 @@ from .store import StoredPage, page_store
 
 logger = logging.getLogger(__name__)
 
-# Query parameters that only say where a visitor came from; a page never depends on them.
-TRACKING_PARAMETERS = {"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "igshid"}
 STATUS_HEADER = "X-Page-Cache"
 
 
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.fingerprint = release_fingerprint()  # at start-up: the code this process runs
+        self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
     def __call__(self, request):
-        key = self._key(request)
+        has_session = self._has_session(request)
+        key = None if has_session else self._key(request)
         if key is None:
             response = self.get_response(request)
             if "public" in response.get("Cache-Control", ""):
                 response[STATUS_HEADER] = "bypass"
-            _keep_private(response)
+            _keep_private(request, response, personal=has_session)
             return response
         store = page_store()
         stored = store.get(key)
@@ -55,16 +58,23 @@ class PageCacheMiddleware:
             return _answer(request, stored, "hit")
         response = self.get_response(request)
         if not _storable(request, response):
-            _keep_private(response)
+            _keep_private(request, response)
             return response
         stored = _stored_page(response)
         store.set(key, stored)
         return _answer(request, stored, "miss")
 
+    def _has_session(self, request):
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if not session_key:
+            return False
+        try:
+            return self.session_store().exists(session_key)
+        except Exception:  # the session store is unreadable: stay on the safe side
+            return True
+
     def _key(self, request):
         if request.method not in ("GET", "HEAD"):
-            return None
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None
         try:
             host = request.get_host()
@@ -79,16 +89,19 @@ class PageCacheMiddleware:
             return None
         address = f"{request.scheme}://{host}{request.path}?{_significant_query(request)}"
         digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
-        return f"{release_fingerprint()}:{version}:{timezone.localdate():%Y%m%d}:{digest}"
+        return f"{self.fingerprint}:{version}:{timezone.localdate():%Y%m%d}:{digest}"
 
 
 def _significant_query(request):
+    wanted = settings.PAGE_CACHE_QUERY_PARAMETERS
+    if not wanted:
+        return ""
     pairs = [
         (name, value)
         for name, value in urllib.parse.parse_qsl(
             request.META.get("QUERY_STRING", ""), keep_blank_values=True
         )
-        if not name.startswith("utm_") and name not in TRACKING_PARAMETERS
+        if name in wanted
     ]
     return urllib.parse.urlencode(sorted(pairs))
 
@@ -103,10 +116,20 @@ def _storable(request, response):
     )
 
 
-def _keep_private(response):
-    """Anything not stored as public may be personal: no proxy or browser may keep it."""
+def _keep_private(request, response, personal=False):
+    """An answer not stored as public may be personal: no proxy or browser may keep it.
+
+    A public answer stays public only if nothing personal touched it (a public file
+    streamed from disk, say, which is never stored here but may be kept elsewhere).
+    """
     cache_control = response.get("Cache-Control", "")
-    if not cache_control or "public" in cache_control:
+    personal = (
+        personal
+        or bool(response.cookies)
+        or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        or request.method not in ("GET", "HEAD")
+    )
+    if not cache_control or ("public" in cache_control and personal):
         del response["Cache-Control"]
         patch_cache_control(response, private=True, no_store=True)
 
@@ -131,7 +154,6 @@ def _stored_page(response):
         headers=tuple(headers),
         body=body,
         etag='"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"',
-        stored_at=time.time(),
     )
 
 
@@ -140,9 +162,8 @@ def _answer(request, stored, outcome):
     for name, value in stored.headers:
         response[name] = value
     response["Content-Length"] = str(len(stored.body))
+    # An ETag and no Last-Modified: a date has one-second resolution, and a page changed
+    # twice within a second would answer If-Modified-Since with a wrong 304.
     response["ETag"] = stored.etag
-    response["Last-Modified"] = http_date(stored.stored_at)
     response[STATUS_HEADER] = outcome
-    return get_conditional_response(
-        request, etag=stored.etag, last_modified=int(stored.stored_at), response=response
-    )
+    return get_conditional_response(request, etag=stored.etag, response=response)

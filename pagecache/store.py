@@ -32,7 +32,6 @@ class StoredPage:
     headers: tuple  # (name, value) pairs
     body: bytes
     etag: str
-    stored_at: float  # Unix time, for Last-Modified
 
 
 class PageStore:

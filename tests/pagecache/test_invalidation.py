@@ -49,6 +49,7 @@ NEVER_ON_PUBLIC_PAGES = {
     "enquiries.StatusChange": "handlers' audit trail",
     "enquiries.RoutingRule": "who is emailed, staff only",
     "enquiries.Notification": "the staff email outbox",
+    "enquiries.NotificationAttempt": "what the mail server said, staff only",
     "pagecache.ContentVersion": "the version itself",
 }
 

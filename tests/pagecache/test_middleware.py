@@ -126,10 +126,16 @@ def test_matching_etag_answers_304_without_a_body(visitor):
     assert visitor.get(ARTICLE, headers={"If-None-Match": '"other"'}).status_code == 200
 
 
-def test_last_modified_answers_304_to_a_copy_as_new(visitor):
-    last_modified = visitor.get(ARTICLE)["Last-Modified"]
-    response = visitor.get(ARTICLE, headers={"If-Modified-Since": last_modified})
-    assert response.status_code == 304
+def test_no_last_modified_so_a_change_within_a_second_is_never_hidden(visitor):
+    """Dates have one-second resolution; a page changed twice in a second must not 304."""
+    first = visitor.get(ARTICLE)
+    assert "Last-Modified" not in first
+    Article.objects.filter(slug="who-can-benefit-from-ketamine-therapy").update(title="Again")
+    response = visitor.get(
+        ARTICLE, headers={"If-Modified-Since": "Sat, 01 Jan 2100 00:00:00 GMT"}
+    )
+    assert response.status_code == 200
+    assert "Again" in response.content.decode()
 
 
 def test_etag_changes_when_the_page_changes(visitor):
@@ -142,10 +148,25 @@ def test_etag_changes_when_the_page_changes(visitor):
     assert "A retitled article" in response.content.decode()
 
 
-def test_tracking_parameters_share_the_page_other_parameters_do_not(visitor):
+def test_query_parameters_no_page_reads_cannot_multiply_copies(visitor):
     visitor.get("/safety/")
-    assert visitor.get("/safety/?utm_source=news&fbclid=abc")["X-Page-Cache"] == "hit"
-    assert visitor.get("/safety/?page=2")["X-Page-Cache"] == "miss"
+    for query in ["utm_source=news&fbclid=abc", "x=1", "x=2", "cachebuster=987654"]:
+        assert visitor.get(f"/safety/?{query}")["X-Page-Cache"] == "hit", query
+
+
+def test_a_parameter_a_page_reads_gets_its_own_copy(visitor, settings):
+    settings.PAGE_CACHE_QUERY_PARAMETERS = ("q",)
+    visitor.get("/safety/?q=one")
+    assert visitor.get("/safety/?q=one&utm_source=x")["X-Page-Cache"] == "hit"
+    assert visitor.get("/safety/?q=two")["X-Page-Cache"] == "miss"
+
+
+def test_a_made_up_session_cookie_cannot_force_a_fresh_render(visitor):
+    visitor.get(ARTICLE)
+    visitor.cookies["sessionid"] = "not-a-session-anybody-has"
+    response = visitor.get(ARTICLE)
+    assert response["X-Page-Cache"] == "hit"
+    assert "public" in response["Cache-Control"]
 
 
 def test_staff_never_get_a_cached_page_and_never_fill_the_cache(visitor, staff_client):
@@ -209,6 +230,35 @@ def test_admin_pages_are_never_cached(staff_client):
     response = staff_client.get("/admin/")
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_public_files_streamed_by_django_stay_public(visitor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff not really a photo")
+    response = visitor.get("/media/photo.jpg")
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
+
+
+def test_pages_and_enquiries_survive_both_caches_down(visitor, settings, caplog):
+    """In production both caches are one Redis: when it goes, both go at once."""
+    down = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    settings.CACHES = {"default": down, "pages": down}
+    page_store()._shared_down_until = 0
+    try:
+        assert visitor.get("/safety/").status_code == 200
+        assert visitor.get("/enquire/").status_code == 200
+        response = visitor.post("/enquire/", enquiry_data(message="Still stored."))
+        assert response.status_code == 302
+        from enquiries.models import Enquiry
+
+        assert Enquiry.objects.filter(message="Still stored.").exists()
+    finally:
+        page_store()._shared_down_until = 0
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,8 @@ class Command(BaseCommand):
         while not stopping.is_set():
             close_old_connections()  # as a request would: drop broken or stale connections
             try:
-                counts = deliver_due(limit=50)
+                # One at a time, so a stop request waits for one send at most.
+                counts = deliver_due(limit=1)
             except Exception:  # the database went away: log, wait, try again
                 logger.exception("Notification worker pass failed; trying again.")
                 counts = {}

@@ -281,6 +281,8 @@ NOTIFICATION_DEADLINES = (
 # Temporary failures are retried after 30 s, 60 s, 120 s… up to this many seconds apart.
 NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 30)
 NOTIFICATION_RETRY_CAP_SECONDS = env_int("NOTIFICATION_RETRY_CAP_SECONDS", 600)
+# Urgent ones are tried at least every minute, to pass a greylist within 5 minutes.
+NOTIFICATION_URGENT_RETRY_CAP_SECONDS = env_int("NOTIFICATION_URGENT_RETRY_CAP_SECONDS", 60)
 # How often the worker looks for due notifications.
 NOTIFICATION_POLL_SECONDS = float(env("NOTIFICATION_POLL_SECONDS", "1"))
 # Posts allowed per client, per window in seconds.

@@ -241,7 +241,8 @@ class NotificationAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
         count = requeue(queryset)
         self.message_user(
             request,
-            f"{count} notification(s) queued to be sent again now; sent ones are left alone.",
+            f"{count} notification(s) queued to be sent again now. Sent ones, and any a "
+            "worker is sending at this moment, are left alone.",
             messages.SUCCESS,
         )
 

@@ -159,11 +159,16 @@ class NotificationQuerySet(models.QuerySet):
         )
 
     def overdue(self, now):
-        """Not delivered within the time staff must know by (urgent enquiries sooner)."""
+        """Not delivered within the time staff must know by (urgent enquiries sooner), for
+        an enquiry nobody has taken up yet: once a handler has, somebody knows."""
         urgent, other = settings.NOTIFICATION_DEADLINES
-        return self.exclude(status=Notification.Status.SENT).filter(
-            models.Q(enquiry__is_urgent=True, created_at__lt=now - urgent)
-            | models.Q(enquiry__is_urgent=False, created_at__lt=now - other)
+        return (
+            self.exclude(status=Notification.Status.SENT)
+            .filter(enquiry__status=Enquiry.Status.NEW, enquiry__assigned_to__isnull=True)
+            .filter(
+                models.Q(enquiry__is_urgent=True, created_at__lt=now - urgent)
+                | models.Q(enquiry__is_urgent=False, created_at__lt=now - other)
+            )
         )
 
 

@@ -24,11 +24,13 @@ the enquirer wrote, how to reach them, or why an enquiry is urgent.
 import datetime
 import logging
 import smtplib
+import time
 import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import DatabaseError, close_old_connections, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -36,8 +38,11 @@ from .models import Notification, NotificationAttempt
 
 logger = logging.getLogger(__name__)
 
-# Far longer than one send can last: every socket operation is bounded by EMAIL_TIMEOUT.
-CLAIM_SECONDS = max(120, 12 * settings.EMAIL_TIMEOUT)
+# Far longer than one send normally lasts: each socket operation is bounded by
+# EMAIL_TIMEOUT. (A server that dribbles one byte per timeout could outlast it; then the
+# notification may be sent twice, never not at all.)
+CLAIM_SECONDS = max(300, 30 * settings.EMAIL_TIMEOUT)
+RECORD_TRIES = 5
 
 
 def deliver_due(*, limit=None):
@@ -54,11 +59,17 @@ def deliver_due(*, limit=None):
 def deliver(notification):
     """Send one claimed notification and record what happened: "sent", "retry" or "failed"."""
     try:
-        _message(notification).send()
+        sent = _message(notification).send()
     except Exception as error:  # every failure is classified and recorded, none is lost
         outcome, description = classify(error, notification.recipient)
     else:
-        outcome, description = NotificationAttempt.Outcome.SENT, ""
+        if sent:
+            outcome, description = NotificationAttempt.Outcome.SENT, ""
+        else:  # a backend that fails silently says so only by sending nothing
+            outcome, description = (
+                NotificationAttempt.Outcome.RETRY,
+                "The email backend sent nothing.",
+            )
     _record(notification, outcome, description)
     return outcome
 
@@ -81,6 +92,8 @@ def classify(error, recipient):
     elif isinstance(error, smtplib.SMTPResponseException):
         code, reply = error.smtp_code, error.smtp_error
         permanent = False
+    elif isinstance(error, (ValueError, UnicodeError)):
+        reply, permanent = str(error), True  # an address no server will take, as written
     else:
         reply, permanent = str(error), False
     if isinstance(reply, bytes):
@@ -90,21 +103,32 @@ def classify(error, recipient):
     return outcome, " ".join(description.split())[:500]
 
 
-def retry_delay(attempts):
-    """Seconds before the next try after `attempts` failed ones: doubling, up to the cap."""
-    return min(
-        settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1),
-        settings.NOTIFICATION_RETRY_CAP_SECONDS,
+def retry_delay(attempts, *, urgent=False):
+    """Seconds before the next try after `attempts` failed ones: doubling, up to the cap.
+
+    Urgent notifications are capped at NOTIFICATION_URGENT_RETRY_CAP_SECONDS, so that a
+    greylisting server (which usually lets a sender through after a few minutes) still
+    passes them within the 5 minutes staff must know by.
+    """
+    cap = (
+        settings.NOTIFICATION_URGENT_RETRY_CAP_SECONDS
+        if urgent
+        else settings.NOTIFICATION_RETRY_CAP_SECONDS
     )
+    return min(settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1), cap)
 
 
 def requeue(notifications):
-    """Put failed (or waiting) notifications back in line, due now. Returns how many."""
-    return notifications.exclude(status=Notification.Status.SENT).update(
-        status=Notification.Status.PENDING,
-        next_attempt_at=timezone.now(),
-        claimed_until=None,
-        claim=None,
+    """Put failed or waiting notifications back in line, due now. Returns how many.
+
+    A notification a worker is sending now is left alone: taking it back would have it
+    sent twice.
+    """
+    now = timezone.now()
+    return (
+        notifications.exclude(status=Notification.Status.SENT)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(status=Notification.Status.PENDING, next_attempt_at=now, claim=None)
     )
 
 
@@ -141,16 +165,28 @@ def _record(notification, outcome, description):
     elif outcome == NotificationAttempt.Outcome.FAILED:
         changes.update(status=Notification.Status.FAILED)
     else:
-        changes.update(next_attempt_at=now + datetime.timedelta(seconds=retry_delay(attempts)))
-    with transaction.atomic():
-        ours = Notification.objects.filter(pk=notification.pk, claim=notification.claim)
-        if not ours.update(**changes):
-            # Our claim ran out and another worker took it: it records its own attempt.
-            logger.error("Notification %s: claim lost before recording.", notification.pk)
-            return
-        NotificationAttempt.objects.create(
-            notification=notification, attempted_at=now, outcome=outcome, error=description
-        )
+        delay = retry_delay(attempts, urgent=notification.enquiry.is_urgent)
+        changes.update(next_attempt_at=now + datetime.timedelta(seconds=delay))
+    for tries_left in reversed(range(RECORD_TRIES)):
+        # A send that happened must be recorded, or the claim runs out and it is sent
+        # again: a database blip is waited out rather than given up on.
+        try:
+            with transaction.atomic():
+                ours = Notification.objects.filter(pk=notification.pk, claim=notification.claim)
+                if not ours.update(**changes):
+                    # Our claim ran out and another worker took it: it records its own.
+                    logger.error("Notification %s: claim lost before recording.", notification.pk)
+                    return
+                NotificationAttempt.objects.create(
+                    notification=notification, attempted_at=now, outcome=outcome, error=description
+                )
+            break
+        except DatabaseError:
+            if not tries_left:
+                raise
+            logger.warning("Notification %s: recording failed; trying again.", notification.pk)
+            close_old_connections()
+            time.sleep(2)
     if outcome != NotificationAttempt.Outcome.SENT:
         alert = (
             outcome == NotificationAttempt.Outcome.FAILED

@@ -19,8 +19,10 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
+from django.utils import timezone
 
 from atma_site.network import client_address
 
@@ -68,6 +70,23 @@ def _increment(key, timeout):
 
 def _lock_id(key):
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+
+
+def purge_expired_counts():
+    """Delete expired counts from the database cache; Redis expires its keys itself.
+
+    Django's database cache removes expired rows only when the table grows past its
+    size limit; the privacy notice says counts are discarded soon after.
+    """
+    cache = caches["default"]
+    if not isinstance(cache, DatabaseCache):
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(cache._table)} WHERE expires < %s",
+            [timezone.now()],
+        )
+        return cursor.rowcount
 
 
 def window_minutes():

@@ -31,6 +31,7 @@ class ScriptedHandler:
     received: list = field(default_factory=list)
     rcpt_commands: int = 0
     delay: float = 0.0  # seconds to think before accepting a message
+    data_answer: str = ""  # an SMTP reply to give at DATA instead of accepting
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpt_commands += 1
@@ -45,6 +46,8 @@ class ScriptedHandler:
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.data_answer:
+            return self.data_answer
         message = email.message_from_bytes(envelope.original_content)
         self.received.append(Received(list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
@@ -85,3 +88,13 @@ class HungSmtpServer:
 
     def __exit__(self, *exc_info):
         self.socket.close()
+
+
+class SendsNothingBackend:
+    """An email backend that, like one told to fail silently, reports nothing sent."""
+
+    def __init__(self, **kwargs):
+        pass
+
+    def send_messages(self, email_messages):
+        return 0

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from enquiries.models import Enquiry, Notification, NotificationAttempt, RoutingRule
-from enquiries.notifications import deliver_due
+from enquiries.notifications import deliver, deliver_due
 from tests.enquiries.smtp import GREYLIST, REFUSE
 from tests.factories import enquiry_data
 
@@ -106,12 +106,41 @@ def test_greylisting_is_retried_with_backoff_and_delivered_exactly_once(client, 
     assert outcomes == ["retry", "retry", "sent"]
 
 
-def test_backoff_stops_growing_at_the_cap(settings):
+def test_backoff_stops_growing_at_the_cap_and_urgent_ones_keep_trying_each_minute(settings):
     from enquiries.notifications import retry_delay
 
     settings.NOTIFICATION_RETRY_BASE_SECONDS = 30
     settings.NOTIFICATION_RETRY_CAP_SECONDS = 600
+    settings.NOTIFICATION_URGENT_RETRY_CAP_SECONDS = 60
     assert [retry_delay(n) for n in range(1, 8)] == [30, 60, 120, 240, 480, 600, 600]
+    assert [retry_delay(n, urgent=True) for n in range(1, 6)] == [30, 60, 60, 60, 60]
+    # A greylist that lets a sender through after 4 minutes passes an urgent one in 5.
+    elapsed, attempts = 0, 0
+    while elapsed < 240:
+        attempts += 1
+        elapsed += retry_delay(attempts, urgent=True)
+    assert elapsed <= 300
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome"),
+    [("451 4.3.0 Try again later", "retry"), ("554 5.7.1 Message rejected", "failed")],
+)
+def test_a_reply_at_data_is_temporary_or_permanent_by_its_code(
+    client, smtp_server, answer, outcome
+):
+    smtp_server.data_answer = answer
+    _enquire(client)
+    deliver_due()
+    notification = Notification.objects.get()
+    assert notification.attempt_log.get().outcome == outcome
+    assert answer.split()[0] in notification.last_error
+
+
+def test_a_backend_that_sends_nothing_is_not_taken_for_sent(client, settings):
+    settings.EMAIL_BACKEND = "tests.enquiries.smtp.SendsNothingBackend"
+    _enquire(client)
+    assert deliver_due() == {"sent": 0, "retry": 1, "failed": 0}
 
 
 def test_a_refused_recipient_fails_alone_and_the_others_are_told(client, smtp_server, make_staff):
@@ -146,6 +175,18 @@ def test_handlers_requeue_a_failed_notification_from_the_admin(
     assert Notification.objects.get().status == "pending"
     assert deliver_due()["sent"] == 1
     assert len(smtp_server.to("desk@clinic.example")) == 1
+
+
+def test_requeue_leaves_alone_what_a_worker_is_sending(client, smtp_server):
+    from enquiries.notifications import _claim_next, requeue
+
+    _enquire(client)
+    claimed = _claim_next()
+    assert requeue(Notification.objects.all()) == 0, "a live claim is not taken back"
+    assert _claim_next() is None, "nobody else can claim it either"
+    assert deliver(claimed) == "sent"
+    assert requeue(Notification.objects.all()) == 0, "sent ones are never re-sent"
+    assert len(smtp_server.received) == 1
 
 
 def test_a_hung_mail_server_never_delays_the_person(client, hung_smtp_server, settings):
@@ -208,6 +249,17 @@ def test_overdue_notifications_fail_the_check_and_show_in_the_admin(
     )
 
 
+def test_once_a_handler_takes_the_enquiry_it_is_no_longer_overdue(client, smtp_server):
+    smtp_server.answers["desk@clinic.example"] = REFUSE
+    enquiry = _enquire(client, message="I want to die.")
+    deliver_due()
+    Notification.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=30))
+    with pytest.raises(CommandError):
+        call_command("check_notifications", stdout=None)
+    Enquiry.objects.filter(pk=enquiry.pk).update(status=Enquiry.Status.IN_PROGRESS)
+    call_command("check_notifications", stdout=None)
+
+
 def test_an_ordinary_enquiry_has_an_hour(client, smtp_server):
     smtp_server.answers["desk@clinic.example"] = GREYLIST
     _enquire(client)
@@ -225,3 +277,43 @@ def test_the_attempt_log_holds_no_enquiry_content(client, smtp_server):
     (attempt,) = NotificationAttempt.objects.all()
     assert attempt.outcome == "retry"
     assert "Quinn" not in attempt.error and "Nothing of this" not in attempt.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_delivers_then_stops_on_sigterm(smtp_server):
+    """The real command, in this process: it delivers, and SIGTERM ends it cleanly."""
+    import os
+    import signal
+    import threading
+    import uuid
+
+    enquiry = Enquiry.objects.create(
+        name="N",
+        email="n@example.org",
+        preferred_contact="email",
+        topic="costs",
+        message="m",
+        consented_at=timezone.now(),
+        submission_token=uuid.uuid4(),
+    )
+    Notification.objects.create(enquiry=enquiry, recipient="desk@clinic.example")
+
+    def stop_when_delivered():
+        deadline = time.monotonic() + 20
+        while not smtp_server.received and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    watcher = threading.Thread(target=stop_when_delivered)
+    watcher.start()
+    try:
+        began = time.monotonic()
+        call_command("notification_worker", poll=0.1)  # returns once SIGTERM arrives
+        assert time.monotonic() - began < 20
+    finally:
+        watcher.join()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    assert len(smtp_server.received) == 1
+    assert Notification.objects.get().status == "sent"

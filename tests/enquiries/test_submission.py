@@ -232,8 +232,26 @@ def test_any_query_value_gets_the_form_not_an_error(client, query):
     assert document.xpath("//select[@name='treatment']/option[@selected]/@value") in ([], [""])
 
 
-def test_file_parts_are_refused_before_anything_is_stored(client, tmp_path, settings):
-    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+def test_file_parts_are_skipped_unread_and_the_other_fields_kept(rf):
+    from django.http import HttpResponse
+
+    from atma_site.request_limits import FILES_REFUSED, RefuseUnexpectedFilesMiddleware
+
+    big = io.BytesIO(b"\0" * (3 * 1024 * 1024))  # over the in-memory limit: would be spooled
+    big.name = "records.pdf"
+    request = rf.post(URL, {"message": "kept", "attachment": big})
+    seen = {}
+
+    def view(request):
+        seen.update(post=dict(request.POST), files=dict(request.FILES))
+        return HttpResponse()
+
+    RefuseUnexpectedFilesMiddleware(view)(request)
+    assert seen == {"post": {"message": ["kept"]}, "files": {}}
+    assert request.META[FILES_REFUSED] is True
+
+
+def test_file_parts_are_refused_on_the_enquiry_form(client):
     big = io.BytesIO(b"\0" * (3 * 1024 * 1024))
     big.name = "records.pdf"
     response = client.post(URL, {**enquiry_data(message="See my records."), "attachment": big})
@@ -242,7 +260,6 @@ def test_file_parts_are_refused_before_anything_is_stored(client, tmp_path, sett
     assert "attachments are not accepted" in html
     assert "See my records." in html, "the text is kept"
     assert Enquiry.objects.count() == 0
-    assert list(tmp_path.iterdir()) == [], "nothing was spooled to disk"
 
 
 @pytest.mark.parametrize(
@@ -268,6 +285,24 @@ def test_rate_limit_cache_down_still_stores_and_thanks(client, settings, caplog,
         in client.get(response.headers["Location"]).content.decode()
     )
     assert "rate limit unavailable" in caplog.text
+
+
+def test_purge_discards_expired_rate_limit_counts(client, settings):
+    """The privacy notice: the count is discarded soon after its window."""
+    from django.core.cache import caches
+
+    settings.ENQUIRY_RATE_LIMIT = (10, 60)
+    _submit(client)
+    cache = caches["default"]
+    cache.set("some-old-count", 1, timeout=-1)  # expired at once
+    call_command("purge_enquiries", stdout=io.StringIO())
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM django_cache")
+        keys = [row[0] for row in cursor.fetchall()]
+    assert not any("some-old-count" in key for key in keys)
+    assert any("enquiry-posts" in key for key in keys), "counts still in their window stay"
 
 
 def test_purge_deletes_only_expired_enquiries_with_their_records(client, settings):

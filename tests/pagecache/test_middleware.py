@@ -131,9 +131,7 @@ def test_no_last_modified_so_a_change_within_a_second_is_never_hidden(visitor):
     first = visitor.get(ARTICLE)
     assert "Last-Modified" not in first
     Article.objects.filter(slug="who-can-benefit-from-ketamine-therapy").update(title="Again")
-    response = visitor.get(
-        ARTICLE, headers={"If-Modified-Since": "Sat, 01 Jan 2100 00:00:00 GMT"}
-    )
+    response = visitor.get(ARTICLE, headers={"If-Modified-Since": "Sat, 01 Jan 2100 00:00:00 GMT"})
     assert response.status_code == 200
     assert "Again" in response.content.decode()
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import BaseCommand
 
 from enquiries.models import Enquiry
+from enquiries.throttling import purge_expired_counts
 
 
 class Command(BaseCommand):
@@ -18,3 +19,5 @@ class Command(BaseCommand):
             expired.delete()
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(f"{verb} {count} enquiries older than {days} days.")
+        if not dry_run:
+            self.stdout.write(f"Deleted {purge_expired_counts()} expired rate-limit counts.")

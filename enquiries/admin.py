@@ -44,18 +44,22 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+# What a handler needs to see of a staff notification, in the enquiry and in the outbox.
+NOTIFICATION_FIELDS = [
+    "recipient",
+    "status",
+    "attempts",
+    "last_attempt_at",
+    "next_attempt_at",
+    "sent_at",
+    "last_error",
+]
+
+
 class NotificationInline(admin.TabularInline):
     model = Notification
     extra = 0
-    fields = [
-        "recipient",
-        "status",
-        "attempts",
-        "last_attempt_at",
-        "next_attempt_at",
-        "sent_at",
-        "last_error",
-    ]
+    fields = NOTIFICATION_FIELDS
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = "staff notifications"
@@ -218,16 +222,7 @@ class NotificationAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
     search_fields = ["enquiry__reference", "recipient"]
     actions = ["requeue_selected"]
     inlines = [NotificationAttemptInline]
-    fields = [
-        "enquiry",
-        "recipient",
-        "status",
-        "attempts",
-        "last_attempt_at",
-        "next_attempt_at",
-        "sent_at",
-        "last_error",
-    ]
+    fields = ["enquiry", *NOTIFICATION_FIELDS]
     readonly_fields = fields
 
     def has_add_permission(self, request):

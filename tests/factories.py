@@ -4,8 +4,11 @@ import itertools
 import time
 import uuid
 
+from django.utils import timezone
+
 from articles.models import Article, Section, TopicPage, TopicSection
 from enquiries.forms import started_token
+from enquiries.models import Enquiry, Notification
 from references.models import Reference, ReferenceAuthor
 
 _sequence = itertools.count(1)
@@ -58,6 +61,20 @@ def make_topic_page(*, sections=(), **fields):
     for position, section in enumerate(sections, 1):
         TopicSection.objects.create(page=page, section=section, position=position)
     return page
+
+
+def make_enquiry(*, recipients=(), **fields):
+    """An enquiry stored directly (not through the form), with a notification per recipient."""
+    fields.setdefault("name", "Alex Example")
+    fields.setdefault("email", "alex@example.org")
+    fields.setdefault("preferred_contact", "email")
+    fields.setdefault("topic", "costs")
+    fields.setdefault("message", "How much does a course of treatment cost?")
+    fields.setdefault("consented_at", timezone.now())
+    enquiry = Enquiry.objects.create(submission_token=uuid.uuid4(), **fields)
+    for recipient in recipients:
+        Notification.objects.create(enquiry=enquiry, recipient=recipient)
+    return enquiry
 
 
 def enquiry_data(**overrides):

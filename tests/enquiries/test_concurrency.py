@@ -1,13 +1,13 @@
 """Two workers (or a worker and the retry command) send each notification exactly once."""
 
 import threading
-import uuid
 
 import pytest
 from django.db import connection, connections
 
-from enquiries.models import Enquiry, Notification
+from enquiries.models import Notification
 from enquiries.notifications import deliver_due
+from tests.factories import make_enquiry
 
 
 @pytest.mark.django_db(transaction=True)
@@ -16,17 +16,7 @@ def test_racing_workers_send_each_notification_once(smtp_server):
         pytest.skip("row locks (SELECT … FOR UPDATE SKIP LOCKED) are tested on PostgreSQL")
     smtp_server.delay = 0.1  # each send takes a while, so the workers overlap
     for _ in range(4):
-        enquiry = Enquiry.objects.create(
-            name="N",
-            email="n@example.org",
-            preferred_contact="email",
-            topic="costs",
-            message="m",
-            consented_at="2026-01-01T00:00Z",
-            submission_token=uuid.uuid4(),
-        )
-        for recipient in ("a@clinic.example", "b@clinic.example"):
-            Notification.objects.create(enquiry=enquiry, recipient=recipient)
+        make_enquiry(recipients=["a@clinic.example", "b@clinic.example"])
 
     start = threading.Barrier(3)
     results = []

@@ -17,7 +17,7 @@ from django.utils import timezone
 from enquiries.models import Enquiry, Notification, NotificationAttempt, RoutingRule
 from enquiries.notifications import deliver, deliver_due
 from tests.enquiries.smtp import GREYLIST, REFUSE
-from tests.factories import enquiry_data
+from tests.factories import enquiry_data, make_enquiry
 
 pytestmark = pytest.mark.django_db
 
@@ -285,18 +285,8 @@ def test_the_worker_delivers_then_stops_on_sigterm(smtp_server):
     import os
     import signal
     import threading
-    import uuid
 
-    enquiry = Enquiry.objects.create(
-        name="N",
-        email="n@example.org",
-        preferred_contact="email",
-        topic="costs",
-        message="m",
-        consented_at=timezone.now(),
-        submission_token=uuid.uuid4(),
-    )
-    Notification.objects.create(enquiry=enquiry, recipient="desk@clinic.example")
+    make_enquiry(recipients=["desk@clinic.example"])
 
     def stop_when_delivered():
         deadline = time.monotonic() + 20

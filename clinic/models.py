@@ -1,6 +1,6 @@
 from django.db import models
 
-PLACEHOLDER = "[To be supplied by the clinic]"
+CONTACT_FIELDS = ("phone", "email", "address")
 
 
 class ClinicSettings(models.Model):
@@ -9,11 +9,29 @@ class ClinicSettings(models.Model):
     clinic_name = models.CharField(max_length=100, default="ATMA CENA")
     phone = models.CharField(
         max_length=40,
-        default=PLACEHOLDER,
-        help_text="The clinic’s phone number as patients should dial it.",
+        blank=True,
+        help_text="The clinic’s phone number as patients should dial it. Public pages leave "
+        "it out until it is filled in.",
     )
-    email = models.CharField(max_length=200, default=PLACEHOLDER)
-    address = models.TextField(default=PLACEHOLDER)
+    email = models.EmailField(
+        max_length=200, blank=True, help_text="Public pages leave it out until it is filled in."
+    )
+    address = models.TextField(
+        blank=True, help_text="Public pages leave it out until it is filled in."
+    )
+    crisis_strip_label = models.CharField(
+        max_length=60,
+        default="Need help now?",
+        help_text="Shown before the crisis numbers at the top of every page.",
+    )
+    crisis_line = models.CharField(
+        max_length=20,
+        default="988",
+        help_text="The crisis line to call or text, as dialled (Suicide & Crisis Lifeline: 988).",
+    )
+    emergency_number = models.CharField(
+        max_length=20, default="911", help_text="The emergency number, as dialled."
+    )
     home_title = models.CharField(max_length=120, default="Ketamine-assisted therapy, explained")
     home_intro = models.TextField(
         default=(
@@ -57,5 +75,6 @@ class ClinicSettings(models.Model):
         settings, _ = cls.objects.get_or_create(pk=1)
         return settings
 
-    def is_placeholder(self, field_name):
-        return getattr(self, field_name) == PLACEHOLDER
+    @property
+    def has_contact_details(self):
+        return any(getattr(self, name) for name in CONTACT_FIELDS)

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.urls import reverse
 
@@ -12,6 +14,12 @@ register = template.Library()
 @register.filter
 def phone_links(text):
     return link_phone_numbers(text)
+
+
+@register.filter
+def dialable(number):
+    """A phone number as a tel: or sms: link wants it: digits and a leading +."""
+    return re.sub(r"[^\d+]", "", number or "")
 
 
 @register.inclusion_tag("includes/main_navigation.html", takes_context=True)
@@ -44,3 +52,13 @@ def crisis_box(context, inline=False):
 def breadcrumbs(current, *trail):
     """`trail` is label, url, label, url… for the pages between Home and `current`."""
     return {"current": current, "trail": list(zip(trail[::2], trail[1::2], strict=True))}
+
+
+@register.inclusion_tag("admin/launch_checklist.html")
+def launch_checklist():
+    """What is still missing before launch: the "launch" system checks, for staff."""
+    from django.core.checks import run_checks
+
+    from ..checks import LAUNCH
+
+    return {"items": run_checks(tags=[LAUNCH], include_deployment_checks=True)}

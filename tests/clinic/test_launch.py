@@ -1,0 +1,95 @@
+"""Nothing unfinished in front of patients; what is missing is on the launch checklist."""
+
+import lxml.html
+import pytest
+from django.core.checks import run_checks
+
+from clinic.models import ClinicSettings
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/articles/", "/safety/", "/treatments/", "/privacy/", "/accessibility/", "/enquire/"]
+
+
+def _launch_checks():
+    return run_checks(tags=["launch"], include_deployment_checks=True)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_no_page_shows_a_placeholder_or_an_empty_contact_heading(client, url):
+    html = client.get(url).content.decode()
+    assert "[To be supplied" not in html
+    assert "Contact ATMA CENA" not in html, "no contact block with nothing in it"
+    footer = lxml.html.fromstring(html).xpath("//footer")[0]
+    links = footer.xpath(".//a/@href")
+    assert "/privacy/" in links and "/accessibility/" in links
+
+
+def test_supplied_details_appear_as_links_and_missing_ones_stay_out(client):
+    clinic = ClinicSettings.load()
+    clinic.phone = "(555) 010-0199"
+    clinic.save()
+    document = lxml.html.fromstring(client.get("/privacy/").content)
+    (details,) = document.xpath("//main//dl[@class='contact-details']")
+    assert details.xpath(".//a/@href") == ["tel:5550100199"]
+    assert [dt.text for dt in details.xpath("./dt")] == ["Phone"]
+
+
+def test_privacy_notice_says_how_to_reach_the_clinic_with_nothing_configured(client):
+    document = lxml.html.fromstring(client.get("/privacy/").content)
+    choices = document.xpath("//h2[.='Your choices']/following-sibling::p[1]")[0]
+    assert choices.xpath(".//a/@href") == ["/enquire/"]
+    assert "quoting your reference number" in choices.text_content()
+
+
+def test_the_system_check_names_each_missing_contact_detail():
+    messages = [m.msg for m in _launch_checks() if m.id.startswith("clinic.")]
+    assert messages == [
+        "The clinic's phone is not set, so public pages leave it out.",
+        "The clinic's email is not set, so public pages leave it out.",
+        "The clinic's address is not set, so public pages leave it out.",
+    ]
+    clinic = ClinicSettings.load()
+    clinic.email = "hello@clinic.example"
+    clinic.save()
+    ids = [m.id for m in _launch_checks() if m.id.startswith("clinic.")]
+    assert ids == ["clinic.W001", "clinic.W003"]
+
+
+def test_the_system_check_names_published_pages_never_reviewed():
+    from articles.models import Article
+
+    unreviewed = {m.msg for m in _launch_checks() if m.id == "articles.W001"}
+    assert (
+        "Article “Who Can Benefit From Ketamine Therapy?” is published but has never been "
+        "medically reviewed."
+    ) in unreviewed
+    Article.objects.filter(slug="who-can-benefit-from-ketamine-therapy").update(
+        reviewed_by="A. Clinician, MD", last_reviewed_on="2026-11-01"
+    )
+    assert not any("Who Can Benefit" in m.msg for m in _launch_checks())
+
+
+def test_the_system_check_finds_placeholder_text_in_content():
+    from articles.models import Section
+
+    section = Section.objects.first()
+    section.body += "\n\nPrices: [To be supplied by the clinic]"
+    section.save()
+    assert any(m.id == "articles.W002" and str(section) in m.msg for m in _launch_checks())
+
+
+def test_check_deploy_runs_the_launch_checklist(capsys):
+    from django.core.management import call_command
+
+    call_command("check", "--deploy", "--fail-level", "CRITICAL")
+    output = capsys.readouterr()
+    assert "clinic.W001" in output.err + output.out
+
+
+def test_the_admin_home_shows_the_checklist(staff_client):
+    document = lxml.html.fromstring(staff_client.get("/admin/").content)
+    (checklist,) = document.xpath("//div[@id='launch-checklist']")
+    text = " ".join(checklist.text_content().split())
+    assert "The clinic's phone is not set" in text
+    assert "has never been medically reviewed" in text

@@ -1,5 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import TemplateView
 from django.views.static import serve
@@ -11,9 +15,31 @@ from clinic.views import HomeView
 from enquiries.throttling import window_minutes
 from pagecache.decorators import public_page
 
+from .sitemaps import SITEMAPS
 from .staff import staff_with_permission
 
 editors_only = staff_with_permission("articles.change_section")
+
+
+def favicon_ico(request):
+    # Resolved per request: the hashed name exists only once collectstatic has run.
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+def robots_txt(request):
+    """Everything public may be indexed; staff pages, previews and the form's results not."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /articles/preview/",
+        "Disallow: /topics/preview/",
+        "Disallow: /enquire/thanks/",
+        "Disallow: /markdownx/",
+        "",
+        f"Sitemap: {settings.SITE_URL.rstrip('/')}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
 
 admin.site.site_header = "ATMA CENA site administration"
 admin.site.site_title = "ATMA CENA admin"
@@ -36,6 +62,20 @@ urlpatterns = [
             )
         ),
         name="privacy",
+    ),
+    path(
+        "accessibility/",
+        public_page(TemplateView.as_view(template_name="accessibility.html")),
+        name="accessibility",
+    ),
+    path("robots.txt", public_page(robots_txt), name="robots_txt"),
+    # Browsers ask for /favicon.ico where a page names no icon (a PDF, an XML file).
+    path("favicon.ico", favicon_ico, name="favicon.ico"),
+    path(
+        "sitemap.xml",
+        public_page(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
     ),
     path("admin/review-schedule/", admin.site.admin_view(review_schedule), name="review_schedule"),
     path("admin/", admin.site.urls),

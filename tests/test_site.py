@@ -41,9 +41,23 @@ def test_every_page_without_arguments_has_exactly_one_h1(client):
     paths = list(_public_patterns())
     assert "/" in paths and "/articles/" in paths
     for path in paths:
+        if path == "/favicon.ico":
+            continue  # a redirect to the icon: test_favicon_ico_leads_to_the_icon
         response = client.get(path)
         assert response.status_code == 200, path
+        if not response["Content-Type"].startswith("text/html"):
+            continue  # robots.txt, sitemap.xml
         assert len(lxml.html.fromstring(response.content).findall(".//h1")) == 1, path
+
+
+def test_favicon_ico_leads_to_the_icon_every_page_names(client):
+    from django.conf import settings
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = lxml.html.fromstring(client.get("/").content).xpath("//link[@rel='icon']/@href")
+    assert icon == [response["Location"]]
+    assert (settings.BASE_DIR / "static" / "favicon.svg").exists()
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)

@@ -24,6 +24,9 @@ PUBLIC_PAGES = [
     "/candidacy/",
     "/safety/",
     "/privacy/",
+    "/accessibility/",
+    "/sitemap.xml",
+    "/robots.txt",
     "/references/all.bib",
     "/articles/who-can-benefit-from-ketamine-therapy/references.ris",
     "/topics/safety/references.json",
@@ -40,6 +43,7 @@ NOT_PUBLIC = {
     "review_schedule": "staff only",
     "markdownx_markdownify": "staff editor endpoint",
     "markdownx_upload": "staff editor endpoint",
+    "favicon.ico": "a redirect to the hashed icon, kept by browsers as a permanent one",
 }
 
 

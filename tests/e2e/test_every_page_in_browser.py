@@ -1,0 +1,45 @@
+"""Every page in the sitemap, on a phone: the crisis numbers are on the first screen, each a
+target big enough for a thumb, with room left for the page's own heading; axe finds nothing."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+
+def _sitemap_paths(page, base):
+    locations = re.findall(r"<loc>([^<]+)</loc>", page.request.get(base + "/sitemap.xml").text())
+    assert len(locations) >= 10
+    return [location.split("://", 1)[1].split("/", 1)[1] for location in locations]
+
+
+def test_every_page_shows_the_crisis_numbers_in_the_first_screen(site, phone_page):
+    page = phone_page
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    paths = _sitemap_paths(page, site.url)
+    for path in paths:
+        page.goto(f"{site.url}/{path}")
+        strip = page.locator("aside.crisis-strip")
+        box = strip.bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= 844, path
+        assert box["height"] <= 130, f"{path}: the strip leaves room for the page"
+        hrefs = []
+        for link in strip.get_by_role("link").all():
+            size = link.bounding_box()
+            assert size["width"] >= 44 and size["height"] >= 44, (path, link.inner_text(), size)
+            assert size["y"] + size["height"] <= 844, path
+            hrefs.append(link.get_attribute("href"))
+        assert hrefs == ["tel:988", "sms:988", "tel:911"], path
+        heading = page.locator("h1").first.bounding_box()
+        assert heading["y"] < 844, f"{path}: the page's own heading is on the first screen too"
+    assert errors == [], errors
+
+
+@pytest.mark.parametrize("path", ["/safety/", "/accessibility/", "/privacy/"])
+def test_axe_finds_no_violations(site, phone_page, path):
+    phone_page.goto(site.url + path)
+    results = Axe().run(phone_page)
+    assert results.violations_count == 0, results.generate_report()

@@ -29,6 +29,8 @@ CITATION_GROUP = re.compile(rf"\[(@{KEY_PATTERN}(?:\s*;\s*@{KEY_PATTERN})*)\]")
 MARKER_TAG = "sup"
 MARKER_ATTRIBUTE = "data-cite"
 _MARKER = re.compile(r'<sup data-cite="([^"<>]*)">[^<]*</sup>')
+# A marker with the white space before it (spaces, or none), when numbering.
+_SPACED_MARKER = re.compile(r"([ \t\n]*)" + _MARKER.pattern)
 
 
 class _CitationProcessor(InlineProcessor):
@@ -121,13 +123,18 @@ def number_citations(sections, references):
         )
 
     def replace(marker):
-        links = [html for html in (link(key) for key in marker.group(1).split()) if html]
+        space, keys = marker.groups()
+        links = [html for html in (link(key) for key in keys.split()) if html]
         if not links:
-            return ""
-        return format_html('<sup class="citation">[{}]</sup>', mark_safe(", ".join(links)))
+            return space
+        # Glued to the word before it, so "[4]" never starts a line on its own.
+        glue = "\u00a0" if space else "\u2060"
+        return format_html('{}<sup class="citation">[{}]</sup>', glue, mark_safe(", ".join(links)))
 
     numbered = [
-        CitedSection(section=section, html=mark_safe(_MARKER.sub(replace, section.body_html)))
+        CitedSection(
+            section=section, html=mark_safe(_SPACED_MARKER.sub(replace, section.body_html))
+        )
         for section in sections
     ]
     return Citations(sections=numbered, references=list(cited.values()))

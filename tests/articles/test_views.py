@@ -81,3 +81,9 @@ def test_article_page_query_count_does_not_grow_with_sections_and_citations(clie
     assert large.content.decode().count('<sup class="citation">') == 60
     assert small_count == large_count
     assert large_count <= 6
+
+
+def test_article_list_shows_the_update_date_where_there_is_one(client):
+    html = client.get("/articles/").content.decode()
+    assert 'Updated <time datetime="2024-08-19">19 August 2024</time>' in html
+    assert '<time datetime="2022-02-07">' not in html

@@ -43,3 +43,18 @@ def test_axe_finds_no_violations(site, phone_page, path):
     phone_page.goto(site.url + path)
     results = Axe().run(phone_page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_citation_numbers_are_24_px_targets(site, phone_page):
+    phone_page.goto(site.url + "/articles/who-can-benefit-from-ketamine-therapy/")
+    links = phone_page.locator("sup.citation a").all()
+    assert len(links) > 10
+    for link in links[:15]:
+        box = link.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, box
+
+
+def test_comparison_caption_is_readable_on_a_phone(site, phone_page):
+    phone_page.goto(site.url + "/treatments/")
+    caption = phone_page.locator(".comparison__table caption").bounding_box()
+    assert caption["width"] >= 300, caption

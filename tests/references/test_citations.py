@@ -60,3 +60,15 @@ def test_seed_article_merges_the_duplicate_reference(client, db):
     assert zunszain.reference.doi == "10.1038/mp.2013.87"
     assert len(zunszain.backlinks) == 2
     assert response.content.decode().count('href="https://doi.org/10.1038/mp.2013.87"') == 2
+
+
+def test_a_citation_is_glued_to_the_word_before_it(client, db):
+    """A line may break before "claim", never between "claim" and its "[1]"."""
+    from tests.factories import make_article, make_reference
+
+    make_reference(key="glue")
+    article = make_article(sections=["A claim [@glue]. Another claim,[@glue] close up."])
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'claim\u00a0<sup class="citation">' in html
+    assert 'claim,\u2060<sup class="citation">' in html
+    assert ' <sup class="citation">' not in html

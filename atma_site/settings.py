@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
+                "atma_site.context_processors.canonical",
             ],
         },
     },

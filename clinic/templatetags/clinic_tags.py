@@ -7,6 +7,7 @@ from articles.models import TopicPage
 
 from ..crisis import link_phone_numbers
 from ..navigation import MAIN_NAVIGATION, current_item
+from ..structured_data import ld_json, medical_clinic
 
 register = template.Library()
 
@@ -62,3 +63,9 @@ def launch_checklist():
     from ..checks import LAUNCH
 
     return {"items": run_checks(tags=[LAUNCH], include_deployment_checks=True)}
+
+
+@register.simple_tag(takes_context=True)
+def medical_clinic_data(context):
+    """The home page's JSON-LD: the clinic, with only the details it has supplied."""
+    return ld_json(medical_clinic(context["clinic"], context["canonical_url"]))

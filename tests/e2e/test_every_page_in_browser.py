@@ -58,3 +58,23 @@ def test_comparison_caption_is_readable_on_a_phone(site, phone_page):
     phone_page.goto(site.url + "/treatments/")
     caption = phone_page.locator(".comparison__table caption").bounding_box()
     assert caption["width"] >= 300, caption
+
+
+def test_printing_keeps_the_crisis_numbers_dates_and_references_and_drops_the_chrome(
+    site, desktop_page
+):
+    page = desktop_page
+    page.goto(site.url + "/articles/who-can-benefit-from-ketamine-therapy/")
+    print_button = page.get_by_role("button", name="Print this page")
+    assert print_button.is_visible(), "offered on screen where it works"
+    page.emulate_media(media="print")
+    for hidden in [".site-header", ".main-nav", ".site-footer__links", ".next-step", ".print-page"]:
+        assert not page.locator(hidden).first.is_visible(), hidden
+    for kept in [".crisis-strip", ".review-dates", ".reference-list", ".site-footer"]:
+        assert page.locator(kept).first.is_visible(), kept
+    assert "988" in page.locator(".crisis-strip").inner_text()
+    printed_target = page.evaluate(
+        "getComputedStyle(document.querySelector('.reference-list__links a[href^=\"http\"]'),"
+        " '::after').content"
+    )
+    assert "https://" in printed_target, "a reference's address is printed after it"

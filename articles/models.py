@@ -14,7 +14,7 @@ from references.citations import cited_keys
 from references.models import Reference
 
 from .images import make_renditions, strip_metadata, validate_upload
-from .rendering import render_markdown
+from .rendering import plain_text, render_markdown
 
 REVIEW_WARNING_DAYS = 30
 
@@ -241,7 +241,7 @@ class SectionQuerySet(models.QuerySet):
         """Store fresh derived fields for each section (after a fixture load or a renderer change)."""
         for section in self:
             section.derive()
-            section.save(update_fields=["body_html", "discusses_suicide"])
+            section.save(update_fields=["body_html", "body_text", "discusses_suicide"])
 
 
 class Section(models.Model):
@@ -269,12 +269,14 @@ class Section(models.Model):
     # Sections about suicidal thoughts or self-harm are shown with the crisis box. Worked
     # out on save, like body_html: the check is too slow to run on every page view.
     discusses_suicide = models.BooleanField(default=False, editable=False)
+    # The body's words without markup, for search (articles.search).
+    body_text = models.TextField(blank=True, editable=False)
     cited_references = models.ManyToManyField(
         Reference, through="SectionCitation", related_name="citing_sections", editable=False
     )
 
     objects = SectionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html", "discusses_suicide"])
+    history = HistoricalRecords(excluded_fields=["body_html", "discusses_suicide", "body_text"])
 
     class Meta:
         # No unique position: the admin saves reordered sections one by one,
@@ -305,6 +307,7 @@ class Section(models.Model):
     def derive(self):
         """Work out the fields stored from the heading and body."""
         self.body_html = render_markdown(self.body)
+        self.body_text = plain_text(self.body_html)
         self.discusses_suicide = mentions_crisis(self.heading) or mentions_crisis(self.body)
 
     def _record_citations(self):

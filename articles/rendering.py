@@ -7,10 +7,18 @@ mailto. Links get `rel="noopener noreferrer"` so a reader's visit to a
 mental-health page is not passed on to the sites it links to.
 """
 
+import html
+
 import markdown
 import nh3
 
-from references.citations import MARKER_ATTRIBUTE, MARKER_TAG, CitationExtension, label_citations
+from references.citations import (
+    MARKER_ATTRIBUTE,
+    MARKER_TAG,
+    CitationExtension,
+    label_citations,
+    without_markers,
+)
 
 ALLOWED_TAGS = {
     "a",
@@ -74,3 +82,9 @@ def render_markdown(text):
 def render_preview(text):
     """The admin's live preview: the public rendering, with citations shown by key."""
     return label_citations(render_markdown(text))
+
+
+def plain_text(rendered_html):
+    """The words of rendered HTML, without tags or citation markers: what search indexes."""
+    text = nh3.clean(without_markers(rendered_html), tags=set())
+    return " ".join(html.unescape(text).split())

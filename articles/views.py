@@ -1,6 +1,6 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 from references import exporting
 from references.models import Reference
 
+from . import search
 from .composition import comparison_rows, compose_page
 from .models import Article, Section, TopicPage
 
@@ -158,6 +159,22 @@ class TopicPreviewView(StaffPreviewMixin, TopicPageView):
             treatments = list(TopicPage.objects.treatments().for_comparison())
             context.update(treatments=treatments, comparison=comparison_rows(treatments))
         return context
+
+
+@require_safe
+def search_view(request):
+    """Search published articles and topic pages; any query answers a page, never an error."""
+    query = request.GET.get("q", "")
+    words = search.words_of(query)
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "query": " ".join(query.replace("\x00", " ").split())[: search.MAX_QUERY_LENGTH],
+            "searched": bool(words),
+            "hits": search.search(query) if words else [],
+        },
+    )
 
 
 def _references_download(sections, export_format, name):

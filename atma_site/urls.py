@@ -11,6 +11,7 @@ from markdownx.views import MarkdownifyView
 
 from articles.review import review_schedule
 from articles.uploads import CheckedImageUploadView
+from articles.views import search_view
 from clinic.views import HomeView
 from enquiries.throttling import window_minutes
 from pagecache.decorators import public_page
@@ -68,6 +69,7 @@ urlpatterns = [
         public_page(TemplateView.as_view(template_name="accessibility.html")),
         name="accessibility",
     ),
+    path("search/", public_page(search_view), name="search"),
     path("robots.txt", public_page(robots_txt), name="robots_txt"),
     # Browsers ask for /favicon.ico where a page names no icon (a PDF, an XML file).
     path("favicon.ico", favicon_ico, name="favicon.ico"),

@@ -49,6 +49,11 @@ class CitationExtension(Extension):
         md.inlinePatterns.register(_CitationProcessor(CITATION_GROUP.pattern, md), "citation", 175)
 
 
+def without_markers(html):
+    """`html` with its citation markers taken out (for plain text to search and quote)."""
+    return _MARKER.sub("", html or "")
+
+
 def cited_keys(html):
     """The distinct keys cited in rendered `html`, in order of first appearance."""
     keys = {}

@@ -78,3 +78,16 @@ def test_printing_keeps_the_crisis_numbers_dates_and_references_and_drops_the_ch
         " '::after').content"
     )
     assert "https://" in printed_target, "a reference's address is printed after it"
+
+
+def test_search_from_the_header_with_the_keyboard(site, phone_page):
+    page = phone_page
+    page.goto(site.url + "/safety/")
+    page.get_by_role("searchbox", name="Search this site").fill("electroencephalogram")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=electroencephalogram")
+    first = page.locator(".search-results a").first
+    first.click()
+    page.wait_for_url("**#ketamine-therapy-for-anxiety")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -26,6 +26,7 @@ PUBLIC_PAGES = [
     "/privacy/",
     "/accessibility/",
     "/sitemap.xml",
+    "/search/?q=ketamine+anxiety",
     "/robots.txt",
     "/references/all.bib",
     "/articles/who-can-benefit-from-ketamine-therapy/references.ris",

@@ -5,11 +5,13 @@ takes them from several articles. `compose_page` works on loaded objects only
 and makes no queries.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 from references.citations import number_citations
 
 from .models import TreatmentFact
+from .voice import without_publisher_voice
 
 
 @dataclass
@@ -32,12 +34,15 @@ class ComposedPage:
     contents: list
 
 
-def compose_page(sections, references, *, flatten_levels=False):
+def compose_page(sections, references, *, flatten_levels=False, publisher_voice=True):
     """Number citations over `sections` and give each a unique anchor on the page.
 
     `flatten_levels` shows every section at level 2, for pages whose sections
-    come without the parent sections that introduce them.
+    come without the parent sections that introduce them. Without `publisher_voice`,
+    text a source's publisher says of itself is left out (articles.voice).
     """
+    if not publisher_voice:
+        sections = [_in_clinic_voice(section) for section in sections]
     citations = number_citations(sections, references)
     used = set()
     page_sections = []
@@ -55,6 +60,13 @@ def compose_page(sections, references, *, flatten_levels=False):
         references=citations.references,
         contents=_contents(page_sections),
     )
+
+
+def _in_clinic_voice(section):
+    """A copy of `section` to show without its publisher's own voice; nothing is saved."""
+    shown = copy.copy(section)
+    shown.body_html = without_publisher_voice(section.body_html)
+    return shown
 
 
 def _unique(anchor, used):

@@ -263,7 +263,9 @@ class Section(models.Model):
         help_text="The #address of this section within the page. Made from the heading when empty.",
     )
     body = MarkdownxField(
-        help_text="Markdown. Cite a reference as [@key], or several as [@key1; @key2]."
+        help_text="Markdown. Cite a reference as [@key], or several as [@key1; @key2]. Put "
+        "{{ }} around text in which the source's publisher speaks of itself (“our course”, "
+        "“we believe”): the article keeps it, topic pages leave it out."
     )
     body_html = models.TextField(blank=True, editable=False)
     # Sections about suicidal thoughts or self-harm are shown with the crisis box. Worked

@@ -20,6 +20,9 @@ from references.citations import (
     without_markers,
 )
 
+from .voice import ATTRIBUTE as VOICE_ATTRIBUTE
+from .voice import PublisherVoiceExtension
+
 ALLOWED_TAGS = {
     "a",
     "abbr",
@@ -41,6 +44,7 @@ ALLOWED_TAGS = {
     "ol",
     "p",
     "pre",
+    "span",
     "strong",
     "sub",
     "sup",
@@ -60,6 +64,7 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     "th": {"align", "scope"},
     MARKER_TAG: {MARKER_ATTRIBUTE},
+    "span": {VOICE_ATTRIBUTE},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -68,7 +73,9 @@ _EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
 
 def render_markdown(text):
     """Convert Markdown `text` to HTML and sanitize it against the allow-list."""
-    converter = markdown.Markdown(extensions=[*_EXTENSIONS, CitationExtension()])
+    converter = markdown.Markdown(
+        extensions=[*_EXTENSIONS, CitationExtension(), PublisherVoiceExtension()]
+    )
     return nh3.clean(
         converter.convert(text or ""),
         tags=ALLOWED_TAGS,

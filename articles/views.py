@@ -56,7 +56,12 @@ class TopicPageView(DetailView):
 
     def get_context_data(self, **kwargs):
         sections = self.object.live_sections()
-        page = compose_page(sections, Reference.objects.cited_in(sections), flatten_levels=True)
+        page = compose_page(
+            sections,
+            Reference.objects.cited_in(sections),
+            flatten_levels=True,
+            publisher_voice=False,
+        )
         return super().get_context_data(
             page=page,
             references_export_url=_export_base("topics:references", self.object),

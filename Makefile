@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-.PHONY: install install-dev run test lint format check migrations-check createsuperuser
+.PHONY: install install-dev install-vnu run test lint format check migrations-check createsuperuser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.runtime-installed
 
 install-dev: $(VENV)/.dev-installed
+
+# The Nu Html Checker for tests/test_valid_html.py: vnu-jar from the npm registry, run
+# with the machine's Java (17 or later). Kept under var/, out of git.
+VNU_VERSION := 26.9.27
+install-vnu:
+	npm install --silent --no-save --no-audit --no-fund --prefix var/vnu vnu-jar@$(VNU_VERSION)
 
 # A key made once per checkout, kept out of git, so sessions survive restarts.
 var/secret_key:

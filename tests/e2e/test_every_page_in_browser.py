@@ -54,10 +54,20 @@ def test_citation_numbers_are_24_px_targets(site, phone_page):
         assert box["width"] >= 24 and box["height"] >= 24, box
 
 
-def test_comparison_caption_is_readable_on_a_phone(site, phone_page):
+def test_the_comparison_is_a_list_on_a_phone_and_a_table_on_a_laptop(
+    site, phone_page, desktop_page
+):
     phone_page.goto(site.url + "/treatments/")
-    caption = phone_page.locator(".comparison__table caption").bounding_box()
-    assert caption["width"] >= 300, caption
+    assert not phone_page.locator(".comparison__table").is_visible()
+    intro = phone_page.locator(".comparison__intro").bounding_box()
+    assert intro["width"] >= 300, intro
+    aspects = phone_page.get_by_role("heading", level=3).filter(has_text="How it is given")
+    assert aspects.is_visible()
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "no sideways scrolling"
+    desktop_page.goto(site.url + "/treatments/")
+    assert desktop_page.locator(".comparison__table caption").is_visible()
+    assert not desktop_page.locator(".comparison__list").is_visible()
 
 
 def test_printing_keeps_the_crisis_numbers_dates_and_references_and_drops_the_chrome(

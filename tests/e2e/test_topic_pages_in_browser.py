@@ -71,9 +71,9 @@ def test_axe_finds_no_violations_on_topic_pages(site, browser, path, width):
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_comparison_table_never_makes_the_phone_page_scroll_sideways(site, phone_page):
+def test_comparison_never_makes_the_phone_page_scroll_sideways(site, phone_page):
     phone_page.goto(site.url + "/treatments/")
-    expect(phone_page.locator("table")).to_be_visible()
+    expect(phone_page.locator(".comparison__list")).to_be_visible()
     overflow = phone_page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )

@@ -1,0 +1,70 @@
+"""Every public page is valid HTML by the Nu Html Checker (vnu.jar, from the npm registry).
+
+`.ci/run` installs it into var/vnu; locally: `make install-vnu`. Without it the test is
+skipped, saying so (and fails under REQUIRE_VNU).
+"""
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import enquiry_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _vnu_jar():
+    path = Path(
+        os.environ.get("VNU_JAR")
+        or settings.BASE_DIR / "var/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
+    )
+    if not path.exists():
+        if os.environ.get("REQUIRE_VNU"):
+            pytest.fail(f"REQUIRE_VNU is set but there is no vnu.jar at {path}")
+        pytest.skip(f"no vnu.jar at {path}: run `make install-vnu` to check HTML")
+    return path
+
+
+def _pages(client):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    paths = [
+        url.split("://", 1)[1].split("/", 1)[1]
+        for url in re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    ]
+    pages = {f"/{path}": client.get(f"/{path}").content for path in paths}
+    pages["/search/?q=ketamine"] = client.get("/search/", {"q": "ketamine"}).content
+    pages["/search/ (empty)"] = client.get("/search/").content
+    pages["/no-such-page/ (404)"] = client.get("/no-such-page/").content
+    pages["/enquire/ (errors)"] = client.post("/enquire/", enquiry_data(message="")).content
+    thanks = client.post("/enquire/", enquiry_data(), follow=True)
+    pages["/enquire/thanks/"] = thanks.content
+    return pages
+
+
+def test_every_public_page_passes_the_nu_html_checker(client, tmp_path):
+    jar = _vnu_jar()
+    pages = _pages(client)
+    assert len(pages) >= 15
+    files = {}
+    for number, (name, content) in enumerate(pages.items()):
+        path = tmp_path / f"page{number}.html"
+        path.write_bytes(content)
+        files[str(path)] = name
+    result = subprocess.run(
+        ["java", "-jar", str(jar), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = [
+        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: line {m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error" or m.get("subType") == "fatal"
+    ]
+    assert errors == [], "\n".join(errors)

@@ -101,3 +101,10 @@ def test_search_from_the_header_with_the_keyboard(site, phone_page):
     page.wait_for_url("**#ketamine-therapy-for-anxiety")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_next_step_box_stands_clear_of_the_footer(site, phone_page):
+    phone_page.goto(site.url + "/safety/")
+    box = phone_page.locator(".next-step").bounding_box()
+    footer = phone_page.locator(".site-footer").bounding_box()
+    assert footer["y"] - (box["y"] + box["height"]) >= 24

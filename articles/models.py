@@ -15,6 +15,7 @@ from references.models import Reference
 
 from .images import make_renditions, strip_metadata, validate_upload
 from .rendering import plain_text, render_markdown
+from .voice import unclosed_marks
 
 REVIEW_WARNING_DAYS = 30
 
@@ -356,6 +357,14 @@ class Section(models.Model):
         ):
             raise ValidationError(
                 {"anchor": f"“{self.anchor}” is used by the page itself; choose another anchor."}
+            )
+        unclosed = unclosed_marks(self.body)
+        if unclosed:
+            raise ValidationError(
+                {
+                    "body": "Close each {{ with }} in the same paragraph (they mark the "
+                    f"publisher's own voice). Check the paragraph starting “{unclosed[0]}”."
+                }
             )
         keys = cited_keys(render_markdown(self.body))
         known = set(Reference.objects.filter(key__in=keys).values_list("key", flat=True))

@@ -20,6 +20,8 @@ from django.utils.safestring import mark_safe
 
 from .models import Article, Section, TopicPage
 
+# Raise when the SQLite table's columns or what fills it change: the table is made anew.
+SQLITE_SCHEMA = 2
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 MAX_RESULTS = 20
@@ -114,39 +116,46 @@ def _refresh_sqlite_index():
     """Rebuild the FTS5 table if content changed since it was built (the content version)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS search_index "
-            "USING fts5(kind UNINDEXED, ref_id UNINDEXED, title, body, tokenize='porter unicode61')"
-        )
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS search_index_state (id INTEGER PRIMARY KEY, version INTEGER)"
+            "CREATE TABLE IF NOT EXISTS search_index_meta "
+            "(id INTEGER PRIMARY KEY, version INTEGER, schema INTEGER)"
         )
         cursor.execute(
             "SELECT (SELECT version FROM pagecache_contentversion WHERE id = 1), "
-            "(SELECT version FROM search_index_state WHERE id = 1)"
+            "(SELECT version FROM search_index_meta WHERE id = 1), "
+            "(SELECT schema FROM search_index_meta WHERE id = 1)"
         )
-        current, built = cursor.fetchone()
-    if current is not None and current == built:
+        current, built, schema = cursor.fetchone()
+    if current is not None and current == built and schema == SQLITE_SCHEMA:
         return
     with transaction.atomic(), connection.cursor() as cursor:
+        if schema != SQLITE_SCHEMA:
+            cursor.execute("DROP TABLE IF EXISTS search_index")
+        # The body column is what snippets quote (a section's text, a page's summary);
+        # "more" is searched but never quoted (a topic page's intro, written in Markdown).
+        cursor.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(kind UNINDEXED, "
+            "ref_id UNINDEXED, title, body, more, tokenize='porter unicode61')"
+        )
         cursor.execute("DELETE FROM search_index")
         cursor.execute(
             """
-            INSERT INTO search_index (kind, ref_id, title, body)
-            SELECT 'section', s.id, s.heading, s.body_text
+            INSERT INTO search_index (kind, ref_id, title, body, more)
+            SELECT 'section', s.id, s.heading, s.body_text, ''
             FROM articles_section s JOIN articles_article a ON a.id = s.article_id
             WHERE a.status = 'published'
             """
         )
         cursor.execute(
             """
-            INSERT INTO search_index (kind, ref_id, title, body)
-            SELECT 'topic', t.id, t.title, t.summary || ' ' || t.intro
+            INSERT INTO search_index (kind, ref_id, title, body, more)
+            SELECT 'topic', t.id, t.title, t.summary, t.intro
             FROM articles_topicpage t LEFT JOIN articles_topicpage p ON p.id = t.parent_id
             WHERE t.status = 'published' AND (p.id IS NULL OR p.status = 'published')
             """
         )
         cursor.execute(
-            "INSERT OR REPLACE INTO search_index_state (id, version) VALUES (1, %s)", [current]
+            "INSERT OR REPLACE INTO search_index_meta (id, version, schema) VALUES (1, %s, %s)",
+            [current, SQLITE_SCHEMA],
         )
 
 

@@ -9,7 +9,13 @@ def medical_web_page(page, *, url, references, site_name):
         "url": url,
         "description": page.summary,
         "inLanguage": "en-US",
-        "publisher": {"@type": "MedicalClinic", "name": site_name},
+        # An article is its publisher's (a source's, or the clinic's own); a topic page,
+        # composed by the clinic, is the clinic's.
+        "publisher": (
+            {"@type": "Organization", "name": page.publisher}
+            if getattr(page, "publisher", "")
+            else {"@type": "MedicalClinic", "name": site_name}
+        ),
     }
     if page.last_reviewed_on:
         data["lastReviewed"] = page.last_reviewed_on.isoformat()
@@ -21,7 +27,11 @@ def medical_web_page(page, *, url, references, site_name):
     }
     data.update({key: value.isoformat() for key, value in dates.items() if value})
     if getattr(page, "author_name", ""):
-        data["author"] = {"@type": "Person", "name": page.byline}
+        data["author"] = {"@type": "Person", "name": page.author_name}
+        if page.author_credentials:
+            data["author"]["honorificSuffix"] = page.author_credentials
+    if getattr(page, "source_url", ""):
+        data["isBasedOn"] = page.source_url
     citations = [
         {
             "@type": "ScholarlyArticle",

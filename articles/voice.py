@@ -13,8 +13,9 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
 ATTRIBUTE, VALUE = "data-voice", "publisher"
-_MARKED = re.compile(rf'\s*<span {ATTRIBUTE}="{VALUE}">.*?</span>', re.DOTALL)
-_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\s*")
+_OPENING = f'<span {ATTRIBUTE}="{VALUE}">'
+_SPAN_TAG = re.compile(r"<span\b[^>]*>|</span>")
+_EMPTY_BLOCK = re.compile(r"<(p|li)>\s*</\1>\s*")
 
 
 class _PublisherVoiceProcessor(InlineProcessor):
@@ -35,5 +36,34 @@ class PublisherVoiceExtension(Extension):
 
 
 def without_publisher_voice(html):
-    """`html` with the publisher's own voice left out, and any paragraph it emptied."""
-    return _EMPTY_PARAGRAPH.sub("", _MARKED.sub("", html or ""))
+    """`html` with the publisher's own voice left out, and any paragraph or item it emptied.
+
+    The marked span is found with its own closing tag, counting any spans inside it.
+    """
+    html = html or ""
+    kept, position = [], 0
+    while (start := html.find(_OPENING, position)) != -1:
+        depth, end = 0, len(html)
+        for tag in _SPAN_TAG.finditer(html, start):
+            depth += -1 if tag.group().startswith("</") else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        kept.append(html[position:start].rstrip(" "))
+        position = end
+    kept.append(html[position:])
+    return _EMPTY_BLOCK.sub("", "".join(kept))
+
+
+def unclosed_marks(markdown_text):
+    """Paragraphs whose {{ is not closed by }} within them (shown to staff as an error)."""
+    problems = []
+    for paragraph in re.split(r"\n\s*\n", markdown_text or ""):
+        depth = 0
+        for token in re.findall(r"\{\{|\}\}", paragraph):
+            depth += 1 if token == "{{" else -1
+            if depth < 0 or depth > 1:
+                break
+        if depth != 0:
+            problems.append(" ".join(paragraph.split())[:80])
+    return problems

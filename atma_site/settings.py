@@ -307,6 +307,6 @@ PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 5)
 # The query parameters a public page reads; all others are left out of the cache key,
 # so made-up ones cannot fill the cache. A public view that reads a parameter must
 # have it listed here.
-PAGE_CACHE_QUERY_PARAMETERS = ("q",)  # the search page's query
+PAGE_CACHE_QUERY_PARAMETERS = {"/search/": ("q",)}  # page path: the parameters it reads
 # Bytes of rendered pages each process keeps beside the shared cache.
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)

@@ -36,6 +36,7 @@ def robots_txt(request):
         "Disallow: /topics/preview/",
         "Disallow: /enquire/thanks/",
         "Disallow: /markdownx/",
+        "Disallow: /search/",
         "",
         f"Sitemap: {settings.SITE_URL.rstrip('/')}/sitemap.xml",
     ]

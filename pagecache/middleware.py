@@ -93,7 +93,7 @@ class PageCacheMiddleware:
 
 
 def _significant_query(request):
-    wanted = settings.PAGE_CACHE_QUERY_PARAMETERS
+    wanted = settings.PAGE_CACHE_QUERY_PARAMETERS.get(request.path, ())
     if not wanted:
         return ""
     pairs = [

@@ -47,6 +47,8 @@ def test_an_article_is_a_medical_web_page_citing_its_dois(client):
     assert data["@type"] == "MedicalWebPage"
     assert data["name"] == "Who Can Benefit From Ketamine Therapy?"
     assert data["datePublished"] == "2022-02-07" and data["dateModified"] == "2024-08-19"
+    assert data["publisher"] == {"@type": "Organization", "name": "Psychedelic Support"}
+    assert data["author"] == {"@type": "Person", "name": "Marie Hasty", "honorificSuffix": "RN"}
     dois = [citation["identifier"] for citation in data["citation"]]
     assert "doi:10.1016/j.biopsych.2015.04.022" in dois
     assert "lastReviewed" not in data and "reviewedBy" not in data, "never reviewed: not claimed"

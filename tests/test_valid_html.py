@@ -61,7 +61,8 @@ def test_every_public_page_passes_the_nu_html_checker(client, tmp_path):
         text=True,
         timeout=300,
     )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    assert result.stderr.strip(), f"vnu said nothing (exit {result.returncode})"
+    messages = json.loads(result.stderr)["messages"]
     errors = [
         f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: line {m.get('lastLine')}: {m['message']}"
         for m in messages

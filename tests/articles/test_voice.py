@@ -41,6 +41,59 @@ def test_topic_pages_leave_the_publishers_own_voice_out(client, url):
     assert "{{" not in text
 
 
+def test_marks_nested_spans_and_list_items_are_removed_cleanly():
+    from articles.voice import without_publisher_voice
+
+    html = without_publisher_voice(render_markdown("Keep. {{Gone <span>inner</span> too.}} After."))
+    assert html == "<p>Keep. After.</p>"
+    items = without_publisher_voice(render_markdown("- one\n- {{two}}\n- three"))
+    assert "<li></li>" not in items and "two" not in items and "three" in items
+
+
+def test_a_mark_left_open_across_paragraphs_is_refused_with_the_paragraph_named(staff_client):
+    from articles.models import Section
+
+    section = Section.objects.filter(article__slug="who-can-benefit-from-ketamine-therapy").first()
+    response = staff_client.post(
+        f"/admin/articles/section/{section.pk}/change/",
+        {
+            "article": section.article_id,
+            "position": section.position,
+            "level": section.level,
+            "heading": section.heading,
+            "anchor": section.anchor,
+            "body": "First {{we sell\n\ncourses}} here.",
+        },
+    )
+    assert response.status_code == 200
+    assert "Close each {{ with }} in the same paragraph" in response.content.decode()
+    assert "First {{we sell" in response.content.decode(), "the text is kept"
+
+
+def test_existing_databases_get_the_marks_and_the_guides_link_by_migration(client):
+    import importlib
+
+    from django.apps import apps
+
+    from articles.models import Section
+
+    migration = importlib.import_module(
+        "articles.migrations.0011_mark_publisher_voice_and_guide_link"
+    )
+    marked = Section.objects.get(body__contains="{{We believe")
+    Section.objects.filter(pk=marked.pk).update(
+        body=marked.body.replace("{{", "").replace("}}", "")
+    )
+    guide = Section.objects.get(body__contains="journey \\[→\\]")
+    Section.objects.filter(pk=guide.pk).update(body=guide.body.replace(*reversed(migration.ARROW)))
+    migration.apply(apps, None)
+    assert "{{We believe that psychotherapy" in Section.objects.get(pk=marked.pk).body
+    assert BELIEF not in _text(client, "/treatments/")
+    assert "(/enquire/)" in Section.objects.get(pk=guide.pk).body
+    migration.apply(apps, None)  # a second run changes nothing
+    assert Section.objects.get(pk=marked.pk).body.count("{{") == 1
+
+
 def test_a_source_cited_only_in_left_out_text_is_not_listed(client):
     make_reference(key="selfpromo", title="Our own brochure")
     make_reference(key="kept", title="A kept study")

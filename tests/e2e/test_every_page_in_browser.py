@@ -70,6 +70,21 @@ def test_the_comparison_is_a_list_on_a_phone_and_a_table_on_a_laptop(
     assert not desktop_page.locator(".comparison__list").is_visible()
 
 
+def test_without_script_no_dead_print_button_is_offered(site, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site.url + "/safety/")
+    assert page.locator("[data-print-page]").count() == 1
+    assert not page.locator("[data-print-page]").is_visible()
+    context.close()
+
+
+def test_axe_finds_nothing_on_search_results(site, phone_page):
+    phone_page.goto(site.url + "/search/?q=ketamine+anxiety")
+    results = Axe().run(phone_page)
+    assert results.violations_count == 0, results.generate_report()
+
+
 def test_printing_keeps_the_crisis_numbers_dates_and_references_and_drops_the_chrome(
     site, desktop_page
 ):

@@ -42,7 +42,7 @@ def test_form_page_says_it_is_not_for_emergencies(client):
     box = document.find_class("crisis-box")[0]
     assert "not for emergencies" in box.text_content()
     assert box.xpath(".//a/@href") == ["tel:911", "tel:988"]
-    form = document.xpath("//form")[0]
+    form = document.xpath("//main//form")[0]
     assert document.xpath("//main/*").index(box) < document.xpath("//main/*").index(form)
 
 

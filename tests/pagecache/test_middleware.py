@@ -158,10 +158,12 @@ def test_query_parameters_no_page_reads_cannot_multiply_copies(visitor):
 
 
 def test_a_parameter_a_page_reads_gets_its_own_copy(visitor, settings):
-    settings.PAGE_CACHE_QUERY_PARAMETERS = ("q",)
-    visitor.get("/safety/?q=one")
-    assert visitor.get("/safety/?q=one&utm_source=x")["X-Page-Cache"] == "hit"
-    assert visitor.get("/safety/?q=two")["X-Page-Cache"] == "miss"
+    visitor.get("/search/?q=one")
+    assert visitor.get("/search/?q=one&utm_source=x")["X-Page-Cache"] == "hit"
+    assert visitor.get("/search/?q=two")["X-Page-Cache"] == "miss"
+    assert visitor.get("/search/?q=one&q=two")["X-Page-Cache"] == "miss", "every q counts"
+    visitor.get("/safety/")
+    assert visitor.get("/safety/?q=anything")["X-Page-Cache"] == "hit", "only /search/ reads q"
 
 
 def test_a_made_up_session_cookie_cannot_force_a_fresh_render(visitor):

@@ -49,6 +49,21 @@ def make_section(*, article, position=1, body="Text.", **fields):
     return Section.objects.create(article=article, position=position, body=body, **fields)
 
 
+def post_section_edit(client, section, body):
+    """Save `section` with a new body through its admin form, as an editor would."""
+    return client.post(
+        f"/admin/articles/section/{section.pk}/change/",
+        {
+            "article": section.article_id,
+            "position": section.position,
+            "level": section.level,
+            "heading": section.heading,
+            "anchor": section.anchor,
+            "body": body,
+        },
+    )
+
+
 def make_topic_page(*, sections=(), **fields):
     """A published topic page showing `sections` (Section objects) in order."""
     number = next(_sequence)

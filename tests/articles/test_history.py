@@ -4,22 +4,12 @@ import lxml.html
 import pytest
 
 from articles.models import Article, Section
+from tests.factories import post_section_edit
 
 pytestmark = pytest.mark.django_db
 
 
-def _edit(client, section, body):
-    return client.post(
-        f"/admin/articles/section/{section.pk}/change/",
-        {
-            "article": section.article_id,
-            "position": section.position,
-            "level": section.level,
-            "heading": section.heading,
-            "anchor": section.anchor,
-            "body": body,
-        },
-    )
+_edit = post_section_edit
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import lxml.html
 import pytest
 
 from articles.rendering import render_markdown
-from tests.factories import make_article, make_reference, make_topic_page
+from tests.factories import make_article, make_reference, make_topic_page, post_section_edit
 
 pytestmark = pytest.mark.django_db
 
@@ -54,17 +54,7 @@ def test_a_mark_left_open_across_paragraphs_is_refused_with_the_paragraph_named(
     from articles.models import Section
 
     section = Section.objects.filter(article__slug="who-can-benefit-from-ketamine-therapy").first()
-    response = staff_client.post(
-        f"/admin/articles/section/{section.pk}/change/",
-        {
-            "article": section.article_id,
-            "position": section.position,
-            "level": section.level,
-            "heading": section.heading,
-            "anchor": section.anchor,
-            "body": "First {{we sell\n\ncourses}} here.",
-        },
-    )
+    response = post_section_edit(staff_client, section, "First {{we sell\n\ncourses}} here.")
     assert response.status_code == 200
     assert "Close each {{ with }} in the same paragraph" in response.content.decode()
     assert "First {{we sell" in response.content.decode(), "the text is kept"

@@ -284,7 +284,9 @@ class Section(models.Model):
     class Meta:
         # No unique position: the admin saves reordered sections one by one,
         # and a swap would collide half-way through.
-        ordering = ["article", "position", "id"]
+        # By the article's id, not the article: ordering by the foreign key would join the
+        # articles table and sort by its title on every section query.
+        ordering = ["article_id", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["article", "anchor"], name="section_unique_anchor"),
             models.CheckConstraint(
@@ -329,6 +331,8 @@ class Section(models.Model):
     def _free_anchor(self):
         """An anchor made from the heading that no other section of the article has."""
         base = slugify(self.heading)[:90].removesuffix("-heading") or "section"
+        if base.startswith(RESERVED_ANCHOR_PREFIXES):
+            base = f"section-{base}"  # "References and further reading" is no reference id
         taken = set()
         if self.article_id:
             taken = set(
@@ -343,9 +347,13 @@ class Section(models.Model):
 
     def pages_using(self):
         """Topic pages that show this section or cite it in the comparison table."""
-        return TopicPage.objects.filter(
-            models.Q(topic_sections__section=self) | models.Q(facts__section=self)
-        ).distinct()
+        return (
+            TopicPage.objects.filter(
+                models.Q(topic_sections__section=self) | models.Q(facts__section=self)
+            )
+            .select_related("parent")  # a treatment page's address names its parent
+            .distinct()
+        )
 
     def clean(self):
         if not self.anchor:

@@ -138,7 +138,14 @@ class Reference(models.Model):
             raise ValidationError({"issued_month": "Give the year before the month."})
         if self.issued_day and not self.issued_month:
             raise ValidationError({"issued_day": "Give the month before the day."})
-        if self.issued_day:
+        # Only a month field validation passed (1 to 12) can be looked up; a bad one is
+        # already reported on its field.
+        if (
+            self.issued_day
+            and self.issued_year
+            and self.issued_month
+            and 1 <= self.issued_month <= 12
+        ):
             last_day = calendar.monthrange(self.issued_year, self.issued_month)[1]
             if self.issued_day > last_day:
                 raise ValidationError({"issued_day": f"That month has {last_day} days."})

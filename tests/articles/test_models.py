@@ -79,3 +79,37 @@ def test_body_html_is_stored_sanitized_on_save(db):
 def test_level_is_two_or_three(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         make_section(article=make_article(), level=4)
+
+
+def test_section_queries_do_not_join_articles_to_sort(db):
+    from articles.models import Section
+
+    sql = str(Section.objects.all().query)
+    assert "articles_article" not in sql
+    assert 'ORDER BY "articles_section"."article_id" ASC' in sql
+
+
+def test_a_heading_like_references_gets_a_free_anchor_that_validates(db):
+    from articles.models import Article, Section
+
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    section = Section(article=article, heading="References and further reading", body="Text.")
+    section.full_clean()  # was refused: "references-…" is the page's own prefix
+    section.save()
+    assert section.anchor == "section-references-and-further-reading"
+
+
+def test_where_a_section_is_shown_costs_one_query(db, django_assert_num_queries):
+    from django.contrib import admin
+
+    from articles.models import Section, TopicPage
+    from tests.factories import make_topic_page
+
+    treatments = TopicPage.objects.get(slug="treatments")
+    section = Section.objects.first()
+    for n in range(3):
+        make_topic_page(slug=f"treatment-{n}", parent=treatments, sections=[section])
+    section_admin = admin.site._registry[Section]
+    with django_assert_num_queries(1):
+        html = str(section_admin.shown_on(section))
+    assert html.count("/treatments/treatment-") == 3

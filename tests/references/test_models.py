@@ -114,3 +114,16 @@ def test_impossible_date_is_refused(db):
     with pytest.raises(ValidationError) as error:
         reference.full_clean()
     assert "28 days" in str(error.value.message_dict["issued_day"])
+
+
+def test_month_13_with_a_day_is_an_error_on_the_month_not_a_crash(db):
+    from django.core.exceptions import ValidationError
+
+    from references.models import Reference
+
+    reference = Reference(
+        key="badmonth2020", title="A study", issued_year=2020, issued_month=13, issued_day=5
+    )
+    with pytest.raises(ValidationError) as refused:  # was calendar.IllegalMonthError: a 500
+        reference.full_clean()
+    assert "issued_month" in refused.value.message_dict

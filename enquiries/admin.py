@@ -27,9 +27,12 @@ class EnquiryNoteInline(admin.TabularInline):
     fields = ["text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
     verbose_name_plural = "internal notes (never shown to the enquirer)"
+    # Notes are a record: add new ones, never rewrite or remove old ones. (Deleting the
+    # enquiry deletes its notes with it.) A delete box here was logged but did nothing.
+    can_delete = False
 
     def has_change_permission(self, request, obj=None):
-        return False  # notes are a record: add new ones, never rewrite old ones
+        return False
 
 
 class StatusChangeInline(admin.TabularInline):

@@ -126,3 +126,41 @@ def test_export_needs_its_own_permission(client, make_staff, enquiry):
     listing = client.get("/admin/enquiries/enquiry/")
     assert listing.status_code == 200
     assert "export_csv" not in listing.content.decode()
+
+
+def test_notes_cannot_be_deleted_so_nothing_is_logged_as_deleted(client, make_staff, enquiry):
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.auth import get_user_model
+
+    note = enquiry.notes.create(text="Called back, left a message.")
+    boss = get_user_model().objects.create_superuser("boss", "boss@clinic.example", "pw")
+    client.force_login(boss)
+    url = f"/admin/enquiries/enquiry/{enquiry.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="notes-0-DELETE"' not in page
+    data = {
+        "status": enquiry.status,
+        "assigned_to": "",
+        "notes-TOTAL_FORMS": "2",
+        "notes-INITIAL_FORMS": "1",
+        "notes-0-id": str(note.pk),
+        "notes-0-enquiry": str(enquiry.pk),
+        "notes-0-DELETE": "on",
+        "notes-1-enquiry": str(enquiry.pk),
+        "notes-1-text": "",
+        "status_changes-TOTAL_FORMS": "0",
+        "status_changes-INITIAL_FORMS": "0",
+        "notifications-TOTAL_FORMS": "0",
+        "notifications-INITIAL_FORMS": "0",
+    }
+    client.post(url, data)
+    assert enquiry.notes.filter(pk=note.pk).exists()
+    logged = " ".join(str(entry.get_change_message()) for entry in LogEntry.objects.all())
+    assert "Deleted" not in logged
+
+
+def test_the_admin_has_a_content_security_policy(client, make_staff):
+    client.force_login(make_staff("handler", group="Enquiry handlers"))
+    policy = client.get("/admin/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "object-src 'none'" in policy
+    assert "script-src" not in policy, "scripts fall back to 'self': no inline ones"

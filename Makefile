@@ -37,7 +37,8 @@ var/secret_key:
 
 # Local defaults for `make run`: staff emails are printed to the console, since a
 # fresh machine has no mail server. Production sets these in its environment.
-LOCAL_ENV = SITE_URL="http://127.0.0.1:$(PORT)" \
+LOCAL_ENV = SITE_URL="http://127.0.0.1:$(PORT)" HTTPS="$${HTTPS:-false}" \
+	DEFAULT_FROM_EMAIL="$${DEFAULT_FROM_EMAIL:-website@localhost}" \
 	ENQUIRY_DEFAULT_RECIPIENTS="$${ENQUIRY_DEFAULT_RECIPIENTS:-enquiries@localhost}" \
 	EMAIL_BACKEND="$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}"
 
@@ -55,6 +56,7 @@ run: install var/secret_key
 test: install-dev
 	SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	SITE_URL=http://testserver ENQUIRY_DEFAULT_RECIPIENTS=enquiries@testserver \
+	HTTPS=false DEFAULT_FROM_EMAIL=website@testserver \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev

@@ -56,8 +56,14 @@ def env_list(name, default):
 
 DEBUG = env_bool("DEBUG", False)
 
-# A development server may run with a throw-away key; production never does.
+# A development server may run with a throw-away key; production never does, nor with
+# the placeholder .env.example shows.
 SECRET_KEY = env("SECRET_KEY", required=not DEBUG) or os.urandom(32).hex()
+if not DEBUG and SECRET_KEY == "change-me-to-a-long-random-string":
+    raise ImproperlyConfigured(
+        "The environment variable SECRET_KEY still holds .env.example's placeholder: "
+        "set a long random value."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -210,7 +216,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# Staff emails must come from an address the clinic's mail server will send as.
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", required=not DEBUG) or "webmaster@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security: browsers get the strict defaults; HTTPS-only cookies and HSTS
@@ -222,7 +229,9 @@ SESSION_COOKIE_HTTPONLY = True
 # Staff sessions end after a working session or when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 4 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-HTTPS = env_bool("HTTPS", False)
+# On unless DEBUG: a health site's staff sign-ins must never travel in clear text.
+# `make run` and `make test`, on plain http://127.0.0.1, turn it off.
+HTTPS = env_bool("HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS

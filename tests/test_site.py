@@ -133,28 +133,55 @@ def test_no_model_changes_lack_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "SITE_URL", "ENQUIRY_DEFAULT_RECIPIENTS"])
-def test_production_settings_refuse_to_start_naming_a_missing_variable(missing):
+def _production_settings(print_code="", **changes):
+    """Import the settings as production would (no DEBUG), with `changes` to the environment."""
     environment = {
         **{
             name: value
             for name, value in os.environ.items()
-            if name not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}
+            if name not in {"DEBUG", "DJANGO_SETTINGS_MODULE", "HTTPS"}
         },
         "SECRET_KEY": "k" * 50,
         "SITE_URL": "https://clinic.example",
         "ENQUIRY_DEFAULT_RECIPIENTS": "desk@clinic.example",
+        "DEFAULT_FROM_EMAIL": "website@clinic.example",
     }
-    del environment[missing]
-    result = subprocess.run(
-        [sys.executable, "-c", "import atma_site.settings"],
+    for name, value in changes.items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    return subprocess.run(
+        [sys.executable, "-c", f"import atma_site.settings as s; {print_code}"],
         cwd=REPO,
         env=environment,
         capture_output=True,
         text=True,
     )
+
+
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "SITE_URL", "ENQUIRY_DEFAULT_RECIPIENTS", "DEFAULT_FROM_EMAIL"]
+)
+def test_production_settings_refuse_to_start_naming_a_missing_variable(missing):
+    result = _production_settings(**{missing: None})
     assert result.returncode != 0
     assert f"The environment variable {missing} must be set" in result.stderr
+
+
+def test_production_refuses_the_example_secret_key():
+    result = _production_settings(SECRET_KEY="change-me-to-a-long-random-string")
+    assert result.returncode != 0
+    assert "SECRET_KEY still holds .env.example's placeholder" in result.stderr
+
+
+def test_production_is_https_unless_told_otherwise():
+    shown = (
+        "print(s.HTTPS, s.SESSION_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0)"
+    )
+    assert _production_settings(shown).stdout.split() == ["True"] * 4
+    assert _production_settings(shown, HTTPS="false").stdout.split() == ["False"] * 4
+    assert _production_settings(shown, DEBUG="true").stdout.split() == ["False"] * 4
 
 
 def test_admin_requires_staff(client, django_user_model):

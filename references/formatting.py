@@ -73,7 +73,13 @@ def _for_display(item):
         author.get("literal") == item.get("container-title") for author in item.get("author", [])
     ):
         item = {name: value for name, value in item.items() if name != "container-title"}
-    return _escape(item)
+    escaped = _escape({name: value for name, value in item.items() if name != "page"})
+    if "page" in item:
+        # citeproc reads "&" and "," in a page field as list separators, so an escaped
+        # "&amp;" came out as "& amp;". Only angle brackets are escaped here; nh3 escapes
+        # the rest of the finished entry.
+        escaped["page"] = item["page"].replace("<", "&lt;").replace(">", "&gt;")
+    return escaped
 
 
 def format_reference(reference, style_name):

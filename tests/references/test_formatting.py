@@ -83,3 +83,24 @@ def test_admin_save_formats_the_entry_with_its_inline_authors(staff_client):
     stored = Reference.objects.get(key="newauthor2024")
     assert stored.formatted_style == "apa"
     assert stored.formatted_html.startswith("Newauthor, Q. (2024).")
+
+
+@pytest.mark.parametrize("style", ["apa", "american-medical-association"])
+def test_pages_with_an_ampersand_are_escaped_once(db, style):
+    import lxml.html
+
+    from references.formatting import format_reference
+    from references.models import Reference
+
+    reference = Reference.objects.create(
+        key="amp2020",
+        title="A study",
+        type="article-journal",
+        container_title="Journal",
+        issued_year=2020,
+        volume="3",
+        pages="e12&e13",
+    )
+    entry = format_reference(reference, style)
+    assert "amp;" not in lxml.html.fromstring(entry).text_content()
+    assert "e12 & e13" in lxml.html.fromstring(entry).text_content()

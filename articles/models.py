@@ -14,7 +14,7 @@ from references.citations import cited_keys
 from references.models import Reference
 
 from .images import make_renditions, strip_metadata, validate_upload
-from .rendering import plain_text, render_markdown
+from .rendering import plain_text, render_markdown, swallowing_html
 from .voice import unclosed_marks
 
 REVIEW_WARNING_DAYS = 30
@@ -365,6 +365,16 @@ class Section(models.Model):
         ):
             raise ValidationError(
                 {"anchor": f"“{self.anchor}” is used by the page itself; choose another anchor."}
+            )
+        swallowing = swallowing_html(self.body)
+        if swallowing:
+            line, tag = swallowing[0]
+            raise ValidationError(
+                {
+                    "body": f"Line {line}: <{tag}> cannot be used in a section, and everything "
+                    "after it would be hidden from readers. Remove it, or put it in `backticks` "
+                    "to show it as text."
+                }
             )
         unclosed = unclosed_marks(self.body)
         if unclosed:

@@ -8,6 +8,7 @@ mental-health page is not passed on to the sites it links to.
 """
 
 import html
+import re
 
 import markdown
 import nh3
@@ -89,6 +90,30 @@ def render_markdown(text):
 def render_preview(text):
     """The admin's live preview: the public rendering, with citations shown by key."""
     return label_citations(render_markdown(text))
+
+
+# Raw HTML whose content the sanitizer drops along with the element: unclosed, such an
+# element swallows everything after it, and the rest of the section silently vanishes.
+_SWALLOWING_TAG = re.compile(
+    r"<\s*(iframe|math|svg|style|script|textarea|title|xmp|noscript|noembed|noframes"
+    r"|plaintext|template|select|object)\b",
+    re.IGNORECASE,
+)
+_CODE = re.compile(r"`[^`]*`")
+
+
+def swallowing_html(text):
+    """(line number, tag) for each raw tag in Markdown `text` that would hide what follows."""
+    found, in_fence = [], False
+    for number, line in enumerate((text or "").splitlines(), 1):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        if in_fence or line.startswith(("    ", "\t")):
+            continue  # code: shown as text
+        for match in _SWALLOWING_TAG.finditer(_CODE.sub("", line)):
+            found.append((number, match.group(1).lower()))
+    return found
 
 
 def plain_text(rendered_html):

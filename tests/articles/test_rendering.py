@@ -90,3 +90,33 @@ def test_preview_shows_citation_keys_and_is_sanitized():
     html = render_preview("Claim [@smith2020]. <script>alert(1)</script>")
     assert "[@smith2020]" in html
     assert "<script" not in html
+
+
+@pytest.mark.parametrize(
+    "body, line, tag",
+    [
+        (
+            'Intro.\n\n<iframe src="https://video.example/x"\n\nThe rest of the section.',
+            3,
+            "iframe",
+        ),
+        ("One.\nTwo <math><style>x\n\nThe rest.", 2, "math"),
+    ],
+)
+def test_a_tag_that_would_hide_the_rest_is_refused_naming_the_line(staff_client, body, line, tag):
+    from articles.models import Section
+    from tests.factories import post_section_edit
+
+    section = Section.objects.filter(article__slug="who-can-benefit-from-ketamine-therapy").first()
+    original = section.body
+    response = post_section_edit(staff_client, section, body)
+    assert response.status_code == 200
+    assert f"Line {line}: &lt;{tag}&gt; cannot be used in a section" in response.content.decode()
+    section.refresh_from_db()
+    assert section.body == original
+
+
+def test_such_tags_written_as_code_are_fine():
+    from articles.rendering import swallowing_html
+
+    assert swallowing_html("Use `<iframe>` for video.\n\n```\n<script>\n```\n\n    <style>") == []

@@ -113,3 +113,27 @@ def test_where_a_section_is_shown_costs_one_query(db, django_assert_num_queries)
     with django_assert_num_queries(1):
         html = str(section_admin.shown_on(section))
     assert html.count("/treatments/treatment-") == 3
+
+
+def test_rerender_stores_fresh_html_for_everything_derived(client, db):
+    import io
+
+    from django.core.management import call_command
+
+    from articles.models import Article, Section
+    from references.models import Reference
+
+    Section.objects.update(body_html="<p>stale</p>", body_text="stale", discusses_suicide=False)
+    Article.objects.update(attribution_html="")
+    Reference.objects.update(formatted_html="")
+    assert (
+        "stale" in client.get("/articles/who-can-benefit-from-ketamine-therapy/").content.decode()
+    )
+    output = io.StringIO()
+    call_command("rerender", stdout=output)
+    assert "Rendered" in output.getvalue()
+    page = client.get("/articles/who-can-benefit-from-ketamine-therapy/").content.decode()
+    assert "stale" not in page
+    assert "Centers for Disease Control and Prevention" in page
+    assert Section.objects.filter(discusses_suicide=True).exists()
+    assert not Reference.objects.filter(formatted_html="").exists()

@@ -30,13 +30,7 @@ class Command(BaseCommand):
             return
         call_command("loaddata", *SEED_FIXTURES, verbosity=0)
         # loaddata stores rows as they are in the fixture; derived HTML is made here.
-        Section.objects.all().rerender()
-        for article in Article.objects.all():
-            article.save(update_fields=["attribution_html"])
-        for page in TopicPage.objects.all():
-            page.save(update_fields=["intro_html"])
-        for reference in Reference.objects.prefetch_related("authors"):
-            reference.refresh_formatted()
+        call_command("rerender", stdout=io.StringIO())
         # A first history record for every row, so the first edit can be undone.
         call_command("populate_history", auto=True, stdout=io.StringIO(), stderr=io.StringIO())
         if verbosity:

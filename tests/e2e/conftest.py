@@ -1,6 +1,5 @@
 """Real-browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
 
-import importlib
 import os
 from pathlib import Path
 
@@ -36,35 +35,24 @@ def browser():
         browser.close()
 
 
-def _restore_staff_groups():
-    """The groups the data migration made (a flush between browser tests removes them)."""
-    from django.contrib.auth.models import Group, Permission
+def pytest_collection_modifyitems(items):
+    """Every browser test commits for real, and starts from the database as migrated.
 
-    migration = importlib.import_module("enquiries.migrations.0002_staff_groups")
-    for name, models in migration.GROUP_PERMISSIONS.items():
-        if name == "Enquiry handlers":
-            models = {
-                **models,
-                ("enquiries", "enquiry"): (*models[("enquiries", "enquiry")], "delete"),
-            }
-        group, _ = Group.objects.get_or_create(name=name)
-        for (app_label, model), actions in models.items():
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label,
-                    codename__in=[f"{action}_{model}" for action in actions],
-                )
-            )
+    Marked at collection, so that pytest-django keeps a copy of the migrated database.
+    """
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server with the seed content and staff groups.
+def site(live_server):
+    """The live server with the seed content, and the staff groups the migrations made.
 
-    Browser tests commit for real and the database is flushed after each one, so
-    what the migrations and the seed fixtures created is put back first.
+    Browser tests commit for real. After each, the database is put back as the
+    migrations left it (serialized rollback: groups, permissions, clinic settings),
+    and the seed content is loaded again here.
     """
-    _restore_staff_groups()
     call_command("load_seed_content", verbosity=0)
     return live_server
 

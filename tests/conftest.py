@@ -1,4 +1,8 @@
 import os
+import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -47,6 +51,38 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the seed content (both articles and their references)."""
     with django_db_blocker.unblock():
         call_command("load_seed_content")
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A Redis of the test session's own, on a free port, keeping nothing on disk.
+
+    Never a shared server's database: the machine's Redis may hold other work.
+    """
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        server.kill()
+        pytest.skip(f"redis-server did not start on port {port}")
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)
 
 
 @pytest.fixture

@@ -296,3 +296,21 @@ def test_public_pages_still_answer_when_the_cache_is_down(
         assert "Page cache 'pages' failed" in caplog.text
     finally:
         page_store()._shared_down_until = 0
+
+
+def test_pages_are_shared_through_redis(visitor, settings, redis_url):
+    """Production's shared cache: a page stored by one process is a hit in another."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+    }
+    from django.core.cache import caches
+
+    try:
+        assert visitor.get(ARTICLE)["X-Page-Cache"] == "miss"
+        page_store().clear_local()  # as another process would be
+        hit = visitor.get(ARTICLE)
+        assert hit["X-Page-Cache"] == "hit"
+        assert b"Who Can Benefit From Ketamine Therapy?" in hit.content
+    finally:
+        caches["pages"].clear()  # Redis keeps what a test's rollback would have undone

@@ -1,5 +1,6 @@
 """Real-browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
 
+import importlib
 import os
 from pathlib import Path
 
@@ -35,24 +36,36 @@ def browser():
         browser.close()
 
 
-def pytest_collection_modifyitems(items):
-    """Every browser test commits for real, and starts from the database as migrated.
+# The data migrations that make the staff groups and their permissions, in order.
+GROUP_MIGRATIONS = [
+    ("enquiries.migrations.0002_staff_groups", "create_groups"),
+    ("enquiries.migrations.0005_handlers_may_delete", "allow_delete"),
+    ("enquiries.migrations.0008_handlers_requeue_notifications", "allow"),
+]
 
-    Marked at collection, so that pytest-django keeps a copy of the migrated database.
+
+def _restore_staff_groups():
+    """Run the migrations' own group functions again, on the migrated models.
+
+    A flush between browser tests removes the groups; their permissions come from the
+    migrations themselves, so the tests never drift from what production gets.
     """
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    apps = MigrationLoader(connection).project_state().apps
+    for module, function in GROUP_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture
-def site(live_server):
+def site(live_server, transactional_db):
     """The live server with the seed content, and the staff groups the migrations made.
 
-    Browser tests commit for real. After each, the database is put back as the
-    migrations left it (serialized rollback: groups, permissions, clinic settings),
-    and the seed content is loaded again here.
+    Browser tests commit for real and the database is flushed after each one, so
+    what the migrations and the seed fixtures created is put back first.
     """
+    _restore_staff_groups()
     call_command("load_seed_content", verbosity=0)
     return live_server
 

@@ -480,7 +480,7 @@ class TopicPage(MedicallyReviewed):
     def get_absolute_url(self):
         if self.slug in self.FIXED_URLS:
             return reverse(self.FIXED_URLS[self.slug])
-        if self.parent_id and self.parent.slug == self.TREATMENTS_SLUG:
+        if self.is_treatment:
             return reverse("topics:treatment", kwargs={"slug": self.slug})
         return reverse("topics:page", kwargs={"slug": self.slug})
 
@@ -496,6 +496,15 @@ class TopicPage(MedicallyReviewed):
             for topic_section in self.topic_sections.all()
             if topic_section.section.article.status == Article.Status.PUBLISHED
         ]
+
+    @property
+    def is_treatments_page(self):
+        return self.slug == self.TREATMENTS_SLUG
+
+    @property
+    def is_treatment(self):
+        """One treatment type: a page under the Treatments page."""
+        return bool(self.parent_id) and self.parent.slug == self.TREATMENTS_SLUG
 
     @property
     def short_title(self):

@@ -25,24 +25,47 @@ class ArticleListView(ListView):
         return Article.objects.live()
 
 
-class ArticleDetailView(DetailView):
+class ComposedPageMixin:
+    """A page made of sections: composed (unless given, as a preview does), with the
+    address its reference list downloads from."""
+
+    references_url_name = None
+    composition = {}
+
+    def page_sections(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        if "page" not in kwargs:
+            sections = self.page_sections()
+            kwargs["page"] = compose_page(
+                sections, Reference.objects.cited_in(sections), **self.composition
+            )
+        kwargs.setdefault(
+            "references_export_url", _export_base(self.references_url_name, self.object)
+        )
+        return super().get_context_data(**kwargs)
+
+
+class ArticleDetailView(ComposedPageMixin, DetailView):
+    references_url_name = "articles:references"
+
     def get_queryset(self):
         return Article.objects.live().for_page()
 
-    def get_context_data(self, **kwargs):
-        sections = self.object.sections.all()
-        page = compose_page(sections, Reference.objects.cited_in(sections))
-        return super().get_context_data(
-            page=page,
-            references_export_url=_export_base("articles:references", self.object),
-            **kwargs,
-        )
+    def page_sections(self):
+        return self.object.sections.all()
 
 
-class TopicPageView(DetailView):
-    """A topic page: its intro, then its sections with one merged reference list."""
+class TopicPageView(ComposedPageMixin, DetailView):
+    """A topic page: its intro, then its sections with one merged reference list.
+
+    It speaks as the clinic: a source's publisher's own voice is left out.
+    """
 
     template_name = "articles/topicpage_detail.html"
+    references_url_name = "topics:references"
+    composition = {"flatten_levels": True, "publisher_voice": False}
 
     def get_queryset(self):
         return TopicPage.objects.live().for_page()
@@ -54,19 +77,8 @@ class TopicPageView(DetailView):
             return redirect(self.object, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 
-    def get_context_data(self, **kwargs):
-        sections = self.object.live_sections()
-        page = compose_page(
-            sections,
-            Reference.objects.cited_in(sections),
-            flatten_levels=True,
-            publisher_voice=False,
-        )
-        return super().get_context_data(
-            page=page,
-            references_export_url=_export_base("topics:references", self.object),
-            **kwargs,
-        )
+    def page_sections(self):
+        return self.object.live_sections()
 
 
 class TreatmentsView(TopicPageView):
@@ -136,10 +148,6 @@ class SectionPreviewView(StaffPreviewMixin, ArticleDetailView):
         context = self.get_context_data(object=self.object, page=page, edited_section=edited)
         return self.render_to_response(context)
 
-    def get_context_data(self, **kwargs):
-        # The composed page is built in post(); skip ArticleDetailView's own.
-        return super(ArticleDetailView, self).get_context_data(preview=True, **kwargs)
-
 
 class TopicPreviewView(StaffPreviewMixin, TopicPageView):
     permission_required = "articles.view_topicpage"
@@ -152,15 +160,15 @@ class TopicPreviewView(StaffPreviewMixin, TopicPageView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_template_names(self):
-        if self.object.slug == TopicPage.TREATMENTS_SLUG:
+        if self.object.is_treatments_page:
             return [TreatmentsView.template_name]
-        if self.object.parent_id and self.object.parent.slug == TopicPage.TREATMENTS_SLUG:
+        if self.object.is_treatment:
             return [TreatmentView.template_name]
         return [TopicPageView.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.object.slug == TopicPage.TREATMENTS_SLUG:
+        if self.object.is_treatments_page:
             treatments = list(TopicPage.objects.treatments().for_comparison())
             context.update(treatments=treatments, comparison=comparison_rows(treatments))
         return context

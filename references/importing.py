@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import identifiers
-from .models import Reference, ReferenceAuthor
+from .models import Reference, ReferenceAuthor, comparable_title
 
 FORMATS = {
     "auto": "Detect automatically",
@@ -127,7 +127,7 @@ def parse_references(text, text_format="auto"):
 
 
 def _identities(fields):
-    title = " ".join(fields.get("title", "").lower().split()).rstrip(".")
+    title = comparable_title(fields.get("title", "")).lower()
     candidates = [
         ("doi", fields.get("doi", "").lower()),
         ("pmid", fields.get("pmid", "")),
@@ -142,7 +142,7 @@ def find_existing(fields):
         return match
     if fields.get("pmid") and (match := Reference.objects.filter(pmid=fields["pmid"]).first()):
         return match
-    title = " ".join(fields.get("title", "").split()).rstrip(".")
+    title = comparable_title(fields.get("title", ""))
     if title:
         return Reference.objects.filter(
             title__iexact=title, issued_year=fields.get("issued_year")

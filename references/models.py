@@ -22,6 +22,12 @@ class ReferenceQuerySet(models.QuerySet):
         return self.filter(citing_sections__article__status="published").distinct()
 
 
+def comparable_title(title):
+    """A title as two records of one work are compared: spacing and a final full stop
+    ignored (compare case-insensitively)."""
+    return " ".join((title or "").split()).rstrip(".")
+
+
 class Reference(models.Model):
     """A work cited by the site, stored as CSL-style structured fields."""
 
@@ -184,10 +190,9 @@ class Reference(models.Model):
 
     def same_work(self):
         """Another stored reference with this title and year: probably this work again."""
-        title = " ".join(self.title.split()).rstrip(".")
         return (
             Reference.objects.exclude(pk=self.pk)
-            .filter(title__iexact=title, issued_year=self.issued_year)
+            .filter(title__iexact=comparable_title(self.title), issued_year=self.issued_year)
             .first()
         )
 

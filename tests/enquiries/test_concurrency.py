@@ -1,12 +1,10 @@
 """Two workers (or a worker and the retry command) send each notification exactly once."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from enquiries.models import Notification
 from enquiries.notifications import deliver_due
+from tests.concurrency import run_at_once
 from tests.factories import make_enquiry
 
 
@@ -18,21 +16,7 @@ def test_racing_workers_send_each_notification_once(smtp_server):
     for _ in range(4):
         make_enquiry(recipients=["a@clinic.example", "b@clinic.example"])
 
-    start = threading.Barrier(3)
-    results = []
-
-    def run():
-        start.wait()
-        try:
-            results.append(deliver_due())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = run_at_once(deliver_due, 3)
 
     delivered = [(tuple(r.recipients), r.message["Subject"]) for r in smtp_server.received]
     assert len(delivered) == 8

@@ -43,27 +43,12 @@ def test_forwarded_address_is_trusted_only_behind_a_configured_proxy(settings):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_posts_cannot_exceed_the_limit(settings):
     """Twenty posts at once from one client, limit ten: exactly ten pass."""
-    import threading
-
-    from django.db import connections
+    from tests.concurrency import run_at_once
 
     settings.ENQUIRY_RATE_LIMIT = (10, 600)
     caches["default"].clear()
     request = RequestFactory().post("/enquire/", REMOTE_ADDR="192.0.2.9")
-    start, results = threading.Barrier(20), []
-
-    def post():
-        start.wait()
-        try:
-            results.append(throttling.allow_post(request))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = run_at_once(lambda: throttling.allow_post(request), 20, timeout=30)
     assert sorted(results) == [False] * 10 + [True] * 10
 
 

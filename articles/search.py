@@ -44,10 +44,14 @@ class Hit:
     rank: float
 
 
+def shown_query(query):
+    """The query as it is searched and shown back: no NUL bytes, spaces folded, bounded."""
+    return " ".join((query or "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
+
+
 def words_of(query):
     """The words of a query, as the person typed them: no operators, no syntax."""
-    query = (query or "").replace("\x00", " ")[:MAX_QUERY_LENGTH]
-    return _WORD.findall(query)[:MAX_WORDS]
+    return _WORD.findall(shown_query(query))[:MAX_WORDS]
 
 
 def search(query):

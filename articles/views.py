@@ -178,14 +178,13 @@ class TopicPreviewView(StaffPreviewMixin, TopicPageView):
 def search_view(request):
     """Search published articles and topic pages; any query answers a page, never an error."""
     query = request.GET.get("q", "")
-    words = search.words_of(query)
     return render(
         request,
         "articles/search.html",
         {
-            "query": " ".join(query.replace("\x00", " ").split())[: search.MAX_QUERY_LENGTH],
-            "searched": bool(words),
-            "hits": search.search(query) if words else [],
+            "query": search.shown_query(query),
+            "searched": bool(search.words_of(query)),
+            "hits": search.search(query),
         },
     )
 

@@ -10,8 +10,9 @@ nginx's client_max_body_size bounds the body itself in production.
 
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 
+from enquiries.views import FILES_REFUSED
+
 UPLOAD_PATHS = ("/admin/", "/markdownx/")
-FILES_REFUSED = "atma.FILES_REFUSED"
 
 
 class SkipFileParts(FileUploadHandler):

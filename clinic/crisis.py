@@ -10,12 +10,17 @@ from django.utils.safestring import mark_safe
 _PHONE_NUMBER = re.compile(r"(?<![\w-])(\+?\d[\d\s().-]{1,18}\d)(?![\w-])")
 
 
+def dialable(number):
+    """A phone number as a tel: or sms: link wants it: digits and a leading +."""
+    return re.sub(r"[^\d+]", "", number or "")
+
+
 def link_phone_numbers(text):
     """Escape `text` and make each phone number in it a `tel:` link."""
 
     def link(match):
         number = match.group(1)
-        dial = re.sub(r"[^\d+]", "", number)
+        dial = dialable(number)
         return format_html('<a href="tel:{}">{}</a>', dial, number)
 
     return mark_safe(_PHONE_NUMBER.sub(link, escape(text)))

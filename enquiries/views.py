@@ -1,7 +1,7 @@
 import logging
-import re
 import uuid
 
+from django.core.validators import slug_re
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -20,7 +20,6 @@ logger = logging.getLogger(__name__)
 _THANKS_SESSION_KEY = "enquiry_thanks"
 # The request.META key atma_site.request_limits sets when it discarded file parts.
 FILES_REFUSED = "atma.FILES_REFUSED"
-_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")
@@ -34,7 +33,7 @@ class EnquiryView(FormView):
         # Only a well-formed slug reaches the database (PostgreSQL refuses a NUL byte).
         treatment = (
             TopicPage.objects.live().treatments().filter(slug=slug).first()
-            if _SLUG.fullmatch(slug)
+            if slug_re.match(slug)
             else None
         )
         if treatment:

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from pagecache.store import page_store
+from tests.ports import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -62,9 +63,7 @@ def redis_url():
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(binary).exists():
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,

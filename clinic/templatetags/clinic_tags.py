@@ -1,11 +1,9 @@
-import re
-
 from django import template
 from django.urls import reverse
 
 from articles.models import TopicPage
 
-from ..crisis import link_phone_numbers
+from ..crisis import dialable, link_phone_numbers
 from ..navigation import MAIN_NAVIGATION, current_item
 from ..structured_data import ld_json, medical_clinic
 
@@ -17,10 +15,7 @@ def phone_links(text):
     return link_phone_numbers(text)
 
 
-@register.filter
-def dialable(number):
-    """A phone number as a tel: or sms: link wants it: digits and a leading +."""
-    return re.sub(r"[^\d+]", "", number or "")
+register.filter("dialable", dialable)
 
 
 @register.inclusion_tag("includes/main_navigation.html", takes_context=True)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
 
+from tests.ports import free_port
+
 ACCEPT, GREYLIST, REFUSE = "accept", "451", "550"
 
 
@@ -54,12 +56,6 @@ class ScriptedHandler:
 
     def to(self, recipient):
         return [r for r in self.received if recipient in r.recipients]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class SmtpServer:

@@ -205,7 +205,7 @@ def test_a_hung_mail_server_never_delays_the_person(client, hung_smtp_server, se
 
 
 def test_an_unreachable_mail_server_is_retried(client, settings):
-    from tests.enquiries.smtp import free_port
+    from tests.ports import free_port
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens

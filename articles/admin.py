@@ -6,12 +6,17 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from references.admin import ReferenceAdmin as PlainReferenceAdmin
+from references.admin import ReferenceForm
+from references.models import Reference
+
 from .history import word_diff
-from .models import Article, Section, TopicPage, TopicSection, TreatmentFact
+from .models import Article, Section
 from .readability import GRADE_LIMIT, reading_grade, uncited_claims
 
 # Editor and live preview side by side, styled for the admin.
@@ -190,10 +195,9 @@ class SectionAdmin(SimpleHistoryAdmin):
         "body",
         "reading",
         "preview",
-        "shown_on",
         "cites",
     ]
-    readonly_fields = ["reading", "preview", "shown_on", "cites"]
+    readonly_fields = ["reading", "preview", "cites"]
     formfield_overrides = MARKDOWN_EDITOR
     history_list_display = ["compare"]
     change_form_template = "admin/articles/section/change_form.html"
@@ -235,15 +239,6 @@ class SectionAdmin(SimpleHistoryAdmin):
             return "Save first to preview."
         return "Use “Preview changes” below to see unsaved edits on the article page."
 
-    @admin.display(description="also shown on")
-    def shown_on(self, section):
-        pages = section.pages_using() if section.pk else []
-        if not pages:
-            return "No topic pages."
-        return format_html_join(
-            ", ", '<a href="{}">{}</a>', ((page.get_absolute_url(), page.title) for page in pages)
-        )
-
     @admin.display(description="cites")
     def cites(self, section):
         references = section.cited_references.all() if section.pk else []
@@ -278,57 +273,44 @@ class SectionAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/articles/section/compare.html", context)
 
 
-class TopicSectionInline(admin.TabularInline):
-    model = TopicSection
-    extra = 1
-    autocomplete_fields = ["section"]
-    ordering = ["position", "id"]
-    verbose_name = "section shown on this page"
-    verbose_name_plural = "sections shown on this page, in order"
+# The references app knows nothing of articles. Here a reference's admin page learns which
+# sections cite it, and refuses a new key that would leave their [@key]s pointing nowhere.
+class CitedReferenceForm(ReferenceForm):
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        stored_key = self.initial.get("key")
+        if (
+            self.instance.pk
+            and stored_key
+            and key != stored_key
+            and self.instance.citing_sections.exists()
+        ):
+            raise forms.ValidationError(
+                f"“{stored_key}” is cited in sections; change the citations there first, "
+                "or keep this key."
+            )
+        return key
 
 
-class TreatmentFactInline(admin.TabularInline):
-    model = TreatmentFact
-    extra = 0
-    autocomplete_fields = ["section"]
-    verbose_name = "comparison table entry"
-    verbose_name_plural = "comparison table entries (treatment pages only)"
+admin.site.unregister(Reference)
 
 
-@admin.register(TopicPage)
-class TopicPageAdmin(PublishingAdmin):
-    formfield_overrides = MARKDOWN_EDITOR
-    list_display = ["title", "parent", "status", "last_reviewed_on", "review_due", "view_link"]
-    list_filter = ["status"]
-    list_select_related = ["parent"]
-    search_fields = ["title", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
-    inlines = [TopicSectionInline, TreatmentFactInline]
-    readonly_fields = ["preview"]
-    preview_url_name = "topics:preview"
+@admin.register(Reference)
+class ReferenceAdmin(PlainReferenceAdmin):
+    form = CitedReferenceForm
+    readonly_fields = [*PlainReferenceAdmin.readonly_fields, "cited_in"]
     fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    "title",
-                    "slug",
-                    "navigation_label",
-                    "summary",
-                    "intro",
-                    "status",
-                    "preview",
-                ]
-            },
-        ),
-        ("Place in the site", {"fields": ["parent", "position"]}),
-        REVIEW_FIELDSET,
+        *PlainReferenceAdmin.fieldsets[:-1],
+        ("As readers see it", {"fields": ["formatted_preview", "cited_in"]}),
     ]
 
-
-@admin.register(TreatmentFact)
-class TreatmentFactAdmin(SimpleHistoryAdmin):
-    list_display = ["treatment", "aspect", "text", "section"]
-    list_filter = ["treatment", "aspect"]
-    list_select_related = ["treatment", "section__article"]
-    autocomplete_fields = ["section"]
+    @admin.display(description="cited in")
+    def cited_in(self, reference):
+        sections = reference.citing_sections.select_related("article") if reference.pk else []
+        if not sections:
+            return "Not cited in any section."
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a>',
+            ((reverse("admin:articles_section_change", args=[s.pk]), str(s)) for s in sections),
+        )

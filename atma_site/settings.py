@@ -81,10 +81,14 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "pagecache",
+    # The site's own apps, lowest layer first (README, "How it is built"): each imports
+    # only from those above it in this list.
     "clinic",
     "references",
     "articles",
+    "topics",
     "enquiries",
+    "front",
 ]
 
 # WhiteNoise sits right after SecurityMiddleware so static files skip the rest.
@@ -204,8 +208,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-
 # Email
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -264,8 +266,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# The same client address as the enquiry rate limit, honouring NUM_PROXIES.
-AXES_CLIENT_IP_CALLABLE = "atma_site.network.client_address"
+# Who is asking, honouring NUM_PROXIES: for lockouts here and for the enquiry rate limit.
+CLIENT_ADDRESS_FUNCTION = "atma_site.network.client_address"
+AXES_CLIENT_IP_CALLABLE = CLIENT_ADDRESS_FUNCTION
 
 # django-simple-history
 SIMPLE_HISTORY_REVERT_DISABLED = False

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from articles.models import Article, TopicPage
+from articles.models import Article
+from topics.models import TopicPage
 
 
 class CanonicalSitemap(Sitemap):

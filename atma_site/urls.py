@@ -4,17 +4,17 @@ from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
 from markdownx.views import MarkdownifyView
 
-from articles.review import review_schedule
 from articles.uploads import CheckedImageUploadView
-from articles.views import search_view
-from clinic.views import HomeView
+from articles.views import all_references
 from enquiries.throttling import window_minutes
+from front.views import HomeView, search_view
 from pagecache.decorators import public_page
+from topics.review import review_schedule
 
 from .sitemaps import SITEMAPS
 from .staff import staff_with_permission
@@ -49,9 +49,13 @@ admin.site.site_title = "ATMA CENA admin"
 urlpatterns = [
     path("", public_page(HomeView.as_view()), name="home"),
     path("articles/", include("articles.urls")),
-    path("", include("articles.topic_urls")),
+    path("", include("topics.urls")),
     path("enquire/", include("enquiries.urls")),
-    path("references/", include("references.urls")),
+    re_path(
+        r"^references/all\.(?P<export_format>bib|ris|json)$",
+        public_page(all_references),
+        name="all_references",
+    ),
     path(
         "privacy/",
         public_page(

@@ -59,7 +59,7 @@ def post_enquiries(browser, servers, *, via_proxy):
 def shared_section_id(topology):
     """A section of the article that a topic page also shows, and that page's address."""
     output = topology.python(
-        "from articles.models import TopicSection as T; "
+        "from topics.models import TopicSection as T; "
         "t = T.objects.select_related('page', 'section').filter("
         "section__article__slug='who-can-benefit-from-ketamine-therapy').first(); "
         "print(t.section_id, t.page.get_absolute_url())",

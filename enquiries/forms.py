@@ -11,7 +11,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.html import format_html
 
-from articles.models import TopicPage
+from topics.models import TopicPage
 
 from .models import Enquiry, Topic
 

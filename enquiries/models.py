@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import TopicPage
+from topics.models import TopicPage
 
 # Crockford's base32 without look-alike characters, for references read over the phone.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"

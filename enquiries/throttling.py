@@ -23,10 +23,14 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 from django.utils import timezone
-
-from atma_site.network import client_address
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
+
+
+def client_address(request):
+    """The client's address, found as the deployment's settings say (behind proxies too)."""
+    return import_string(settings.CLIENT_ADDRESS_FUNCTION)(request)
 
 
 def _client_digest(request):

@@ -9,7 +9,7 @@ from django.views import csrf
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
-from articles.models import TopicPage
+from topics.models import TopicPage
 
 from . import throttling
 from .forms import HONEYPOT, EnquiryForm

@@ -2,8 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.urls import path
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -89,7 +88,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         "authors__literal",
     ]
     inlines = [ReferenceAuthorInline]
-    readonly_fields = ["formatted_preview", "cited_in"]
+    readonly_fields = ["formatted_preview"]
     actions = ["export_bibtex", "export_ris", "export_csl_json"]
     change_list_template = "admin/references/reference/change_list.html"
     fieldsets = [
@@ -100,7 +99,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
             {"fields": [("volume", "issue", "pages"), "doi", "pmid", "pmcid", "url", "accessed"]},
         ),
         ("Publisher", {"fields": ["publisher", "publisher_place"]}),
-        ("As readers see it", {"fields": ["formatted_preview", "cited_in"]}),
+        ("As readers see it", {"fields": ["formatted_preview"]}),
     ]
 
     def get_queryset(self, request):
@@ -122,17 +121,6 @@ class ReferenceAdmin(SimpleHistoryAdmin):
             return "Shown after saving."
         # entry_html is citeproc output cleaned by nh3 in references.formatting.
         return mark_safe(reference.entry_html)
-
-    @admin.display(description="cited in")
-    def cited_in(self, reference):
-        sections = reference.citing_sections.select_related("article") if reference.pk else []
-        if not sections:
-            return "Not cited in any section."
-        return format_html_join(
-            mark_safe("<br>"),
-            '<a href="{}">{}</a>',
-            ((reverse("admin:articles_section_change", args=[s.pk]), str(s)) for s in sections),
-        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

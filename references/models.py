@@ -18,9 +18,6 @@ class ReferenceQuerySet(models.QuerySet):
         keys = {key for section in sections for key in cited_keys(section.body_html)}
         return self.filter(key__in=keys).prefetch_related("authors")
 
-    def cited_on_live_pages(self):
-        return self.filter(citing_sections__article__status="published").distinct()
-
 
 def comparable_title(title):
     """A title as two records of one work are compared: spacing and a final full stop
@@ -156,13 +153,6 @@ class Reference(models.Model):
             if self.issued_day > last_day:
                 raise ValidationError({"issued_day": f"That month has {last_day} days."})
         errors = {}
-        if self.pk:
-            stored_key = Reference.objects.filter(pk=self.pk).values_list("key", flat=True).first()
-            if stored_key and stored_key != self.key and self.citing_sections.exists():
-                errors["key"] = (
-                    f"“{stored_key}” is cited in sections; change the citations there first, "
-                    "or keep this key."
-                )
         others = Reference.objects.exclude(pk=self.pk)
         for field, label, lookup in [
             ("doi", "DOI", "doi__iexact"),

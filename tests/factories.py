@@ -6,10 +6,11 @@ import uuid
 
 from django.utils import timezone
 
-from articles.models import Article, Section, TopicPage, TopicSection
+from articles.models import Article, Section
 from enquiries.forms import started_token
 from enquiries.models import Enquiry, Notification
 from references.models import Reference, ReferenceAuthor
+from topics.models import TopicPage, TopicSection
 
 _sequence = itertools.count(1)
 

@@ -4,7 +4,8 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from articles.models import Article, TopicPage
+from articles.models import Article
+from topics.models import TopicPage
 
 pytestmark = pytest.mark.django_db
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}

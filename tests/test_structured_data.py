@@ -6,8 +6,9 @@ import json
 import lxml.html
 import pytest
 
-from articles.models import Article, TopicPage
+from articles.models import Article
 from clinic.models import ClinicSettings
+from topics.models import TopicPage
 
 pytestmark = pytest.mark.django_db
 ARTICLE = "/articles/who-can-benefit-from-ketamine-therapy/"

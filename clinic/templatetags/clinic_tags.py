@@ -1,10 +1,6 @@
 from django import template
-from django.urls import reverse
-
-from articles.models import TopicPage
 
 from ..crisis import dialable, link_phone_numbers
-from ..navigation import MAIN_NAVIGATION, current_item
 from ..structured_data import ld_json, medical_clinic
 
 register = template.Library()
@@ -16,26 +12,6 @@ def phone_links(text):
 
 
 register.filter("dialable", dialable)
-
-
-@register.inclusion_tag("includes/main_navigation.html", takes_context=True)
-def main_navigation(context):
-    request = context["request"]
-    current = current_item(request)
-    live_topics = set(
-        TopicPage.objects.live()
-        .filter(slug__in=[item.topic_slug for item in MAIN_NAVIGATION if item.topic_slug])
-        .values_list("slug", flat=True)
-    )
-    items = []
-    for item in MAIN_NAVIGATION:
-        if item.topic_slug and item.topic_slug not in live_topics:
-            continue  # a draft page is not offered to the public
-        url = reverse(item.url_name)
-        # "page" on the entry's own page, "true" on pages beneath it.
-        marker = ("page" if request.path == url else "true") if item == current else None
-        items.append({"label": item.label, "url": url, "current": marker})
-    return {"items": items}
 
 
 @register.inclusion_tag("includes/crisis_box.html", takes_context=True)

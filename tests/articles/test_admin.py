@@ -1,8 +1,11 @@
 """Staff edit articles and sections in the admin; a broken citation is refused by key."""
 
+import lxml.html
 import pytest
 
 from articles.models import Article, Section
+from references.models import Reference
+from tests.factories import make_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +104,36 @@ def test_section_admin_lists_the_topic_pages_showing_it(staff_client):
     section = Section.objects.get(anchor="during-treatment")
     html = staff_client.get(f"/admin/articles/section/{section.pk}/change/").content.decode()
     assert "Is ketamine therapy safe?" in html
+
+
+def _form_values(response, form_id):
+    return dict(lxml.html.fromstring(response.content).get_element_by_id(form_id).form_values())
+
+
+def test_renaming_a_cited_reference_is_refused_in_its_admin(staff_client):
+    reference = Reference.objects.get(key="andrade2017")
+    url = f"/admin/references/reference/{reference.pk}/change/"
+    data = _form_values(staff_client.get(url), "reference_form")
+    data["key"] = "andrade-renamed"
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "“andrade2017” is cited in sections" in response.content.decode()
+    assert Reference.objects.filter(key="andrade2017").exists()
+
+
+def test_an_uncited_reference_may_be_renamed(staff_client):
+    reference = make_reference(key="unused")
+    url = f"/admin/references/reference/{reference.pk}/change/"
+    data = _form_values(staff_client.get(url), "reference_form")
+    data["key"] = "now-named"
+    assert staff_client.post(url, data).status_code == 302
+    assert Reference.objects.get(pk=reference.pk).key == "now-named"
+
+
+def test_reference_admin_links_the_sections_citing_it(staff_client):
+    reference = Reference.objects.get(key="andrade2017")
+    html = staff_client.get(f"/admin/references/reference/{reference.pk}/change/").content.decode()
+    citing = Section.objects.filter(cited_references=reference)
+    assert citing.exists()
+    for section in citing:
+        assert f"/admin/articles/section/{section.pk}/change/" in html

@@ -68,8 +68,8 @@ def test_restoring_an_earlier_version_puts_the_old_text_back_on_the_page(
 
 
 def test_history_covers_articles_references_topic_pages_and_facts(staff_client):
-    from articles.models import TopicPage, TreatmentFact
     from references.models import Reference
+    from topics.models import TopicPage, TreatmentFact
 
     for model in (Article, Reference, TopicPage, TreatmentFact):
         obj = model.objects.first()

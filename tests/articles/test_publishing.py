@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Section, TopicPage
+from articles.models import Article, Section
 from tests.factories import make_article, make_topic_page
+from topics.models import TopicPage
 
 pytestmark = pytest.mark.django_db
 

@@ -38,9 +38,10 @@ def browser():
 
 # The data migrations that make the staff groups and their permissions, in order.
 GROUP_MIGRATIONS = [
-    ("enquiries.migrations.0002_staff_groups", "create_groups"),
-    ("enquiries.migrations.0005_handlers_may_delete", "allow_delete"),
-    ("enquiries.migrations.0008_handlers_requeue_notifications", "allow"),
+    ("enquiries", "0002_staff_groups", "create_groups"),
+    ("enquiries", "0005_handlers_may_delete", "allow_delete"),
+    ("enquiries", "0008_handlers_requeue_notifications", "allow"),
+    ("articles", "0013_topic_pages_move_to_their_own_app", "move_to_topics"),
 ]
 
 
@@ -50,12 +51,18 @@ def _restore_staff_groups():
     A flush between browser tests removes the groups; their permissions come from the
     migrations themselves, so the tests never drift from what production gets.
     """
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
 
-    apps = MigrationLoader(connection).project_state().apps
-    for module, function in GROUP_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
+    loader = MigrationLoader(connection)
+    for app_label, name, function in GROUP_MIGRATIONS:
+        # Each on the models as they were when it ran: the first names topic pages'
+        # permissions under articles, where they were before they moved.
+        apps = loader.project_state((app_label, name), at_end=False).apps
+        module = importlib.import_module(f"{app_label}.migrations.{name}")
+        getattr(module, function)(apps, None)
+    ContentType.objects.clear_cache()  # the move gave topic pages' types other ids
 
 
 @pytest.fixture

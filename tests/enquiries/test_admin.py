@@ -39,7 +39,7 @@ def test_content_editor_can_edit_content(client, make_staff):
     client.force_login(make_staff("editor", group=EDITORS))
     for url in [
         "/admin/articles/article/",
-        "/admin/articles/topicpage/",
+        "/admin/topics/topicpage/",
         "/admin/references/reference/add/",
     ]:
         assert client.get(url).status_code == 200, url

@@ -206,7 +206,7 @@ def test_treatment_page_link_preselects_the_treatment(client):
 
 
 def test_every_treatment_page_links_to_the_form_with_itself_chosen(client):
-    from articles.models import TopicPage
+    from topics.models import TopicPage
 
     for treatment in TopicPage.objects.live().treatments():
         html = client.get(treatment.get_absolute_url()).content.decode()

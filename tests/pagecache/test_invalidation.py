@@ -22,11 +22,12 @@ from django.db.models import F
 from django.test import Client
 from PIL import Image
 
-from articles.models import Article, Section, TopicPage, TopicSection, TreatmentFact
+from articles.models import Article, Section
 from pagecache import triggers
 from pagecache.models import current_version
 from pagecache.triggers import watched_tables
 from references.models import Reference
+from topics.models import TopicPage, TopicSection, TreatmentFact
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +36,9 @@ WATCHED = {
     "articles.Article",
     "articles.Section",
     "articles.SectionCitation",
-    "articles.TopicPage",
-    "articles.TopicSection",
-    "articles.TreatmentFact",
+    "topics.TopicPage",
+    "topics.TopicSection",
+    "topics.TreatmentFact",
     "references.Reference",
     "references.ReferenceAuthor",
     "clinic.ClinicSettings",
@@ -258,7 +259,7 @@ def test_topic_page_edit_and_its_section_list(staff_client, visitor):
     removed = page.topic_sections.select_related("section").first()
     assert removed.section.heading in _text(visitor, url)
     _cached(visitor, url)
-    form_url = f"/admin/articles/topicpage/{page.pk}/change/"
+    form_url = f"/admin/topics/topicpage/{page.pk}/change/"
     rows = lxml.html.fromstring(staff_client.get(form_url).content).xpath(
         "//input[starts-with(@name, 'topic_sections-') and substring(@name, string-length(@name) - 2) = '-id']"
     )
@@ -276,7 +277,7 @@ def test_treatment_fact_edit_reaches_the_comparison(staff_client, visitor):
     _cached(visitor, "/treatments/")
     _submit(
         staff_client,
-        f"/admin/articles/treatmentfact/{fact.pk}/change/",
+        f"/admin/topics/treatmentfact/{fact.pk}/change/",
         {"text": "Given in a way nobody has read before"},
     )
     assert "Given in a way nobody has read before" in _text(visitor, "/treatments/")

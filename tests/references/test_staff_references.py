@@ -35,16 +35,6 @@ def test_uncited_reference_can_be_deleted(staff_client):
     assert not Reference.objects.filter(pk=reference.pk).exists()
 
 
-def test_renaming_a_cited_key_is_refused(db):
-    from django.core.exceptions import ValidationError
-
-    reference = Reference.objects.get(key="andrade2017")
-    reference.key = "andrade-renamed"
-    with pytest.raises(ValidationError) as error:
-        reference.full_clean()
-    assert "cited in sections" in str(error.value.message_dict["key"])
-
-
 def _reference_form(**fields):
     data = {
         "key": "maybe-duplicate",

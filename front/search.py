@@ -1,7 +1,7 @@
 """Search over published article sections and topic pages: one module, two engines.
 
 PostgreSQL (production) uses its full-text search, with a GIN index on each section's
-heading and text (migration 0009); SQLite (the embedded default) uses an FTS5 table
+heading and text (articles migration 0009); SQLite (the embedded default) uses an FTS5 table
 that is rebuilt from the content when the page cache's content version says the
 content changed since it was built. Both take the person's words, never their syntax:
 each word is matched as a word, so quotes, operators or SQL in a query are just text.
@@ -18,7 +18,8 @@ from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import Article, Section, TopicPage
+from articles.models import Article, Section
+from topics.models import TopicPage
 
 # Raise when the SQLite table's columns or what fills it change: the table is made anew.
 SQLITE_SCHEMA = 2
@@ -29,7 +30,7 @@ MAX_RESULTS = 20
 _START, _STOP = "\x02", "\x03"
 _WORD = re.compile(r"\w+")
 
-# The document each section is searched as; the index in migration 0009 is on exactly this.
+# The document each section is searched as; the index in articles migration 0009 is on exactly this.
 SECTION_DOCUMENT = (
     "to_tsvector('english'::regconfig, coalesce(s.heading, '') || ' ' || coalesce(s.body_text, ''))"
 )

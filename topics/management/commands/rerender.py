@@ -1,8 +1,9 @@
 from django.core.management import BaseCommand
 from django.db import transaction
 
-from articles.models import Article, Section, TopicPage
+from articles.models import Article, Section
 from references.models import Reference
+from topics.models import TopicPage
 
 
 class Command(BaseCommand):

@@ -6,8 +6,9 @@ import lxml.html
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, TopicPage
+from articles.models import Article
 from articles.readability import reading_grade, uncited_claims
+from topics.models import TopicPage
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from articles.search import search
+from front.search import search
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_the_query_count_does_not_grow_with_content(client):
 def test_postgres_search_uses_its_index():
     if connection.vendor != "postgresql":
         pytest.skip("the GIN index is PostgreSQL's; SQLite searches its FTS5 table")
-    from articles.search import SECTION_DOCUMENT
+    from front.search import SECTION_DOCUMENT
 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

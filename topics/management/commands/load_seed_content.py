@@ -3,8 +3,9 @@ import io
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
-from articles.models import Article, Section, TopicPage
+from articles.models import Article, Section
 from references.models import Reference
+from topics.models import TopicPage
 
 SEED_FIXTURES = ["references", "articles", "topics"]
 

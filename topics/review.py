@@ -5,20 +5,22 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from .models import REVIEW_WARNING_DAYS, Article, TopicPage
+from articles.models import REVIEW_WARNING_DAYS, Article
+
+from .models import TopicPage
 
 
 def review_schedule(request):
     if not (
         request.user.has_perm("articles.view_article")
-        or request.user.has_perm("articles.view_topicpage")
+        or request.user.has_perm("topics.view_topicpage")
     ):
         raise PermissionDenied
     items = [
         {"obj": obj, "kind": kind, "admin_url": reverse(url_name, args=[obj.pk])}
         for model, kind, url_name in [
             (Article, "Article", "admin:articles_article_change"),
-            (TopicPage, "Topic page", "admin:articles_topicpage_change"),
+            (TopicPage, "Topic page", "admin:topics_topicpage_change"),
         ]
         for obj in model.objects.review_due()
     ]

@@ -1,0 +1,34 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+from articles.models import Article
+from topics.models import TopicPage
+
+from . import search
+
+
+class HomeView(TemplateView):
+    template_name = "front/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            articles=Article.objects.live(),
+            topics=TopicPage.objects.live().filter(parent=None),
+            **kwargs,
+        )
+
+
+@require_safe
+def search_view(request):
+    """Search published articles and topic pages; any query answers a page, never an error."""
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "front/search.html",
+        {
+            "query": search.shown_query(query),
+            "searched": bool(search.words_of(query)),
+            "hits": search.search(query),
+        },
+    )

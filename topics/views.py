@@ -1,0 +1,87 @@
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView
+
+from articles.views import ComposedPageMixin, StaffPreviewMixin, references_download
+
+from .comparison import comparison_rows
+from .models import TopicPage
+
+
+class TopicPageView(ComposedPageMixin, DetailView):
+    """A topic page: its intro, then its sections with one merged reference list.
+
+    It speaks as the clinic: a source's publisher's own voice is left out.
+    """
+
+    template_name = "topics/topicpage_detail.html"
+    references_url_name = "topics:references"
+    composition = {"flatten_levels": True, "publisher_voice": False}
+
+    def get_queryset(self):
+        return TopicPage.objects.live().for_page()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        # One address per page: /topics/safety/ and the like lead to the page's own.
+        if request.path != self.object.get_absolute_url():
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def page_sections(self):
+        return self.object.live_sections()
+
+
+class TreatmentsView(TopicPageView):
+    """The treatments page: its sections, the treatment types and their comparison."""
+
+    template_name = "topics/treatments.html"
+
+    def get_object(self, queryset=None):
+        self.kwargs["slug"] = TopicPage.TREATMENTS_SLUG
+        return super().get_object(queryset)
+
+    def get_context_data(self, **kwargs):
+        treatments = list(TopicPage.objects.live().treatments().for_comparison())
+        return super().get_context_data(
+            treatments=treatments, comparison=comparison_rows(treatments), **kwargs
+        )
+
+
+class TreatmentView(TopicPageView):
+    template_name = "topics/treatment_detail.html"
+
+    def get_queryset(self):
+        # A treatment is public only while the Treatments page above it is.
+        return super().get_queryset().treatments().filter(parent__status=TopicPage.Status.PUBLISHED)
+
+
+class TopicPreviewView(StaffPreviewMixin, TopicPageView):
+    permission_required = "topics.view_topicpage"
+
+    def get_queryset(self):
+        return TopicPage.objects.for_page()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_template_names(self):
+        if self.object.is_treatments_page:
+            return [TreatmentsView.template_name]
+        if self.object.is_treatment:
+            return [TreatmentView.template_name]
+        return [TopicPageView.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.is_treatments_page:
+            treatments = list(TopicPage.objects.treatments().for_comparison())
+            context.update(treatments=treatments, comparison=comparison_rows(treatments))
+        return context
+
+
+@require_safe
+def topic_references(request, slug, export_format):
+    page = get_object_or_404(TopicPage.objects.live().for_page(), slug=slug)
+    return references_download(page.live_sections(), export_format, page.slug)

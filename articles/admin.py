@@ -18,6 +18,7 @@ from references.models import Reference
 from .history import word_diff
 from .models import Article, Section
 from .readability import GRADE_LIMIT, reading_grade, uncited_claims
+from .services import save_article, save_section
 
 # Editor and live preview side by side, styled for the admin.
 MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
@@ -173,6 +174,19 @@ class ArticleAdmin(PublishingAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
 
+    def save_model(self, request, obj, form, change):
+        save_article(obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Section:
+            return super().save_formset(request, form, formset, change)
+        edited = formset.save(commit=False)
+        for section in formset.deleted_objects:  # first: a new section may take a freed anchor
+            section.delete()
+        for section in edited:
+            save_section(section)
+        formset.save_m2m()
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
@@ -213,7 +227,7 @@ class SectionAdmin(SimpleHistoryAdmin):
         ]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        save_section(obj)
         if change and form.has_changed():
             obj.article.record_update()
 

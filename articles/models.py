@@ -13,7 +13,7 @@ from clinic.crisis import mentions_crisis
 from references.citations import cited_keys
 from references.models import Reference
 
-from .images import make_renditions, strip_metadata, validate_upload
+from .images import validate_upload
 from .rendering import plain_text, render_markdown, swallowing_html
 from .voice import unclosed_marks
 
@@ -157,28 +157,14 @@ class Article(MedicallyReviewed):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Image files and their sizes are stored by articles.services.save_article.
         self.attribution_html = render_markdown(self.attribution)
         if self.status == self.Status.PUBLISHED and self.published_on is None:
             self.published_on = timezone.localdate()
-        new_image = bool(self.featured_image) and not self.featured_image._committed
-        if new_image:
-            self.featured_image = strip_metadata(self.featured_image)
-        elif not self.featured_image:
-            self.featured_image_renditions = []
         super().save(*args, **kwargs)
-        # A new upload, or a restored version naming another file, needs its own sizes.
-        if self.featured_image and (new_image or not self._renditions_match()):
-            self.featured_image_renditions = make_renditions(self.featured_image.name)
-            Article.objects.filter(pk=self.pk).update(
-                featured_image_renditions=self.featured_image_renditions
-            )
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    def _renditions_match(self):
-        renditions = self.featured_image_renditions
-        return bool(renditions) and renditions[-1]["url"] == self.featured_image.url
 
     @property
     def featured_image_srcset(self):
@@ -237,14 +223,6 @@ class Article(MedicallyReviewed):
             raise ValidationError({"updated_on": "The update cannot be earlier than publication."})
 
 
-class SectionQuerySet(models.QuerySet):
-    def rerender(self):
-        """Store fresh derived fields for each section (after a fixture load or a renderer change)."""
-        for section in self:
-            section.derive()
-            section.save(update_fields=["body_html", "body_text", "discusses_suicide"])
-
-
 class Section(models.Model):
     """One ordered, separately editable part of an article."""
 
@@ -278,7 +256,6 @@ class Section(models.Model):
         Reference, through="SectionCitation", related_name="citing_sections", editable=False
     )
 
-    objects = SectionQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["body_html", "discusses_suicide", "body_text"])
 
     class Meta:
@@ -303,8 +280,8 @@ class Section(models.Model):
         if not self.anchor:
             self.anchor = self._free_anchor()
         self.derive()
+        # The references it cites are recorded by articles.services.save_section.
         super().save(*args, **kwargs)
-        self._record_citations()
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#{self.anchor}"
@@ -314,19 +291,6 @@ class Section(models.Model):
         self.body_html = render_markdown(self.body)
         self.body_text = plain_text(self.body_html)
         self.discusses_suicide = mentions_crisis(self.heading) or mentions_crisis(self.body)
-
-    def _record_citations(self):
-        """Keep the section→reference links (for "cited in" and delete protection) current."""
-        references = Reference.objects.filter(key__in=cited_keys(self.body_html))
-        SectionCitation.objects.filter(section=self).exclude(reference__in=references).delete()
-        known = set(
-            SectionCitation.objects.filter(section=self).values_list("reference_id", flat=True)
-        )
-        SectionCitation.objects.bulk_create(
-            SectionCitation(section=self, reference=reference)
-            for reference in references
-            if reference.pk not in known
-        )
 
     def _free_anchor(self):
         """An anchor made from the heading that no other section of the article has."""

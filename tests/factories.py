@@ -7,6 +7,7 @@ import uuid
 from django.utils import timezone
 
 from articles.models import Article, Section
+from articles.services import save_section
 from enquiries.forms import started_token
 from enquiries.models import Enquiry, Notification
 from references.models import Reference, ReferenceAuthor
@@ -47,7 +48,9 @@ def make_article(*, sections=(), **fields):
 def make_section(*, article, position=1, body="Text.", **fields):
     fields.setdefault("heading", f"Section {position}")
     fields.setdefault("anchor", f"section-{position}")
-    return Section.objects.create(article=article, position=position, body=body, **fields)
+    section = Section(article=article, position=position, body=body, **fields)
+    save_section(section)
+    return section
 
 
 def post_section_edit(client, section, body):

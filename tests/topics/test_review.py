@@ -11,7 +11,12 @@ from articles.readability import reading_grade, uncited_claims
 from topics.models import TopicPage
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def today():
+    """Computed when the test runs, not when the module is imported (a run may span midnight)."""
+    return timezone.localdate()
 
 
 def _set_review(obj, last, due, by="Dr Rev Iewer, MD"):
@@ -27,13 +32,13 @@ def test_article_page_shows_reviewer_and_both_dates(client):
     assert "5 January 2026" in text and "5 January 2027" in text
 
 
-def test_review_schedule_lists_overdue_and_due_soon_but_not_later(staff_client):
+def test_review_schedule_lists_overdue_and_due_soon_but_not_later(staff_client, today):
     overdue = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
-    _set_review(overdue, TODAY - datetime.timedelta(days=400), TODAY - datetime.timedelta(days=5))
+    _set_review(overdue, today - datetime.timedelta(days=400), today - datetime.timedelta(days=5))
     soon = TopicPage.objects.get(slug="safety")
-    _set_review(soon, TODAY - datetime.timedelta(days=300), TODAY + datetime.timedelta(days=20))
+    _set_review(soon, today - datetime.timedelta(days=300), today + datetime.timedelta(days=20))
     later = TopicPage.objects.get(slug="candidacy")
-    _set_review(later, TODAY, TODAY + datetime.timedelta(days=200))
+    _set_review(later, today, today + datetime.timedelta(days=200))
     html = staff_client.get("/admin/review-schedule/").content.decode()
     assert overdue.title in html and "overdue" in html
     assert soon.title in html
@@ -46,11 +51,11 @@ def test_review_schedule_needs_content_permission(client, django_user_model):
     assert client.get("/admin/review-schedule/").status_code == 403
 
 
-def test_next_review_must_follow_the_last(db):
+def test_next_review_must_follow_the_last(db, today):
     from django.core.exceptions import ValidationError
 
     page = TopicPage.objects.get(slug="safety")
-    page.last_reviewed_on, page.next_review_on = TODAY, TODAY - datetime.timedelta(days=1)
+    page.last_reviewed_on, page.next_review_on = today, today - datetime.timedelta(days=1)
     with pytest.raises(ValidationError):
         page.full_clean()
 

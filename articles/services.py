@@ -1,0 +1,61 @@
+"""Saving articles and sections with what follows from them in files and other rows.
+
+The models keep what must hold for every write (stored HTML, the first publication date, a
+free anchor). Work with side effects (image files, citation rows) happens here, in functions
+the admin, the commands and the tests call by name.
+"""
+
+from references.citations import cited_keys
+from references.models import Reference
+
+from .images import make_renditions, strip_metadata
+from .models import Section, SectionCitation
+
+
+def save_article(article):
+    """Save `article`; a new featured image is stored without its metadata, and the image
+    the article names (new, or restored from history) gets its smaller sizes. One write."""
+    image = article.featured_image
+    if image and not image._committed:
+        cleaned = strip_metadata(image)
+        image.save(cleaned.name, cleaned, save=False)
+    if not image:
+        article.featured_image_renditions = []
+    elif not _renditions_match(article):
+        article.featured_image_renditions = make_renditions(image.name)
+    article.save()
+
+
+def _renditions_match(article):
+    renditions = article.featured_image_renditions
+    return bool(renditions) and renditions[-1]["url"] == article.featured_image.url
+
+
+def save_section(section):
+    """Save `section` and the list of references it cites."""
+    section.save()
+    record_citations(section)
+
+
+def record_citations(section):
+    """Keep the section→reference rows current: what "cited in", the all-references export
+    and delete protection read."""
+    references = Reference.objects.filter(key__in=cited_keys(section.body_html))
+    SectionCitation.objects.filter(section=section).exclude(reference__in=references).delete()
+    known = set(
+        SectionCitation.objects.filter(section=section).values_list("reference_id", flat=True)
+    )
+    SectionCitation.objects.bulk_create(
+        SectionCitation(section=section, reference=reference)
+        for reference in references
+        if reference.pk not in known
+    )
+
+
+def rerender_sections(sections=None):
+    """Store each section's derived fields afresh, and its citations (after a fixture load
+    or a renderer change)."""
+    for section in Section.objects.all() if sections is None else sections:
+        section.derive()
+        section.save(update_fields=["body_html", "body_text", "discusses_suicide"])
+        record_citations(section)

@@ -230,36 +230,28 @@ def main():
         (topology.media_root / "featured").mkdir(exist_ok=True)
         (topology.media_root / "featured" / "check.txt").write_text("an uploaded file")
         backups = topology.dir / "backups"
-        produced = subprocess.run(
-            [str(ROOT / "deploy" / "backup"), str(backups)],
-            env=topology.environment,
-            capture_output=True,
-            text=True,
-        )
-        checks.check(
-            "deploy/backup writes a dump and a media archive",
-            produced.returncode == 0,
-            produced.stderr[-500:],
+        produced = _run_deploy_script(
+            checks,
+            "backup",
+            [str(backups)],
+            topology.environment,
+            "writes a dump and a media archive",
         )
         if produced.returncode == 0:
             dump, media = produced.stdout.split()
             restored = topology.database + "_restored"
             topology._create_database(restored)
             restored_media = topology.dir / "restored-media"
-            result = subprocess.run(
-                [str(ROOT / "deploy" / "restore"), dump, media],
-                env={
+            _run_deploy_script(
+                checks,
+                "restore",
+                [dump, media],
+                {
                     **topology.environment,
                     "DATABASE_URL": topology.database_url(restored),
                     "MEDIA_ROOT": str(restored_media),
                 },
-                capture_output=True,
-                text=True,
-            )
-            checks.check(
-                "deploy/restore restores into a new database",
-                result.returncode == 0,
-                result.stderr[-500:],
+                "restores into a new database",
             )
             body = topology.python(
                 f"from articles.models import Section; print(Section.objects.get(pk={section_id}).body)",
@@ -280,6 +272,18 @@ def main():
         return 1
     print("check-topology: all checks passed")
     return 0
+
+
+def _run_deploy_script(checks, name, arguments, environment, what_it_does):
+    """Run deploy/<name> and check that it succeeded; its result, for what it printed."""
+    result = subprocess.run(
+        [str(ROOT / "deploy" / name), *arguments],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    checks.check(f"deploy/{name} {what_it_does}", result.returncode == 0, result.stderr[-500:])
+    return result
 
 
 if __name__ == "__main__":

@@ -30,6 +30,20 @@ def make_reference(*, key=None, authors=(("Doe", "J."),), **fields):
     return reference
 
 
+def reference_form_data(*, authors=(), **fields):
+    """A post to the reference admin's form: a journal article by `authors` (family names)."""
+    data = {
+        "type": "article-journal",
+        "authors-TOTAL_FORMS": str(len(authors)),
+        "authors-INITIAL_FORMS": "0",
+    }
+    for index, family in enumerate(authors):
+        data[f"authors-{index}-position"] = str(index + 1)
+        data[f"authors-{index}-family"] = family
+    data.update(fields)
+    return data
+
+
 def make_article(*, sections=(), **fields):
     """An article; `sections` is a list of Markdown bodies, one section each."""
     number = next(_sequence)

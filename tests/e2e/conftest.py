@@ -77,17 +77,17 @@ def site(live_server, transactional_db):
     return live_server
 
 
+def _page_at(browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page_at(browser, 390, 844)
 
 
 @pytest.fixture
 def desktop_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page_at(browser, 1280, 900)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from references.models import Reference
-from tests.factories import make_reference
+from tests.factories import make_reference, reference_form_data
 
 
 def test_identifiers_are_normalised_on_save(db):
@@ -75,17 +75,8 @@ def test_seed_references_carry_every_identifier_the_source_gives(db):
 
 
 def _admin_form(**fields):
-    data = {
-        "key": "pasted2024",
-        "type": "article-journal",
-        "title": "A pasted paper",
-        "authors-TOTAL_FORMS": "1",
-        "authors-INITIAL_FORMS": "0",
-        "authors-0-position": "1",
-        "authors-0-family": "Paster",
-    }
-    data.update(fields)
-    return data
+    fields = {"key": "pasted2024", "title": "A pasted paper", **fields}
+    return reference_form_data(authors=["Paster"], **fields)
 
 
 def test_identifiers_pasted_in_the_admin_are_normalised_not_refused(staff_client):

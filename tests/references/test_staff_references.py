@@ -7,6 +7,7 @@ import pytest
 import rispy
 
 from references.models import Reference
+from tests.factories import reference_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +37,13 @@ def test_uncited_reference_can_be_deleted(staff_client):
 
 
 def _reference_form(**fields):
-    data = {
+    fields = {
         "key": "maybe-duplicate",
-        "type": "article-journal",
         "title": "Ketamine for chronic pain: risks and benefits",
         "issued_year": "2014",
-        "authors-TOTAL_FORMS": "0",
-        "authors-INITIAL_FORMS": "0",
+        **fields,
     }
-    data.update(fields)
-    return data
+    return reference_form_data(**fields)
 
 
 def test_same_title_and_year_warns_and_offers_the_existing_key(staff_client):

@@ -41,11 +41,12 @@ class Status(models.TextChoices):
 
 class MedicalReviewQuerySet(models.QuerySet):
     def review_due(self, within_days=REVIEW_WARNING_DAYS):
-        """Overdue, due within `within_days`, or never scheduled: what reviewers must look at."""
+        """Overdue, due within `within_days`, or never scheduled: what reviewers must look at,
+        most urgent first (never scheduled last: nothing yet says it is due)."""
         horizon = timezone.localdate() + datetime.timedelta(days=within_days)
         return self.filter(
             models.Q(next_review_on__lte=horizon) | models.Q(next_review_on__isnull=True)
-        ).order_by(models.F("next_review_on").asc(nulls_first=True))
+        ).order_by(models.F("next_review_on").asc(nulls_last=True))
 
 
 class MedicallyReviewed(models.Model):

@@ -1,6 +1,9 @@
 from functools import wraps
 
+from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 
 
 def staff_with_permission(permission):
@@ -21,3 +24,27 @@ def staff_with_permission(permission):
         return wrapped
 
     return decorator
+
+
+def permission_denied(request, exception=None):
+    """The 403 page: in the admin's style, saying what the account lacks and what to do.
+
+    Only staff meet it: public pages refuse nobody, and previews ask anonymous visitors to
+    sign in first.
+    """
+    context = {**admin.site.each_context(request), "title": "You can't open this page"}
+    return TemplateResponse(request, "403.html", context, status=403).render()
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' lockout page, in the admin's style, saying how long the lock lasts."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Sign-in temporarily locked",
+        "cooloff_minutes": minutes,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+    }
+    return TemplateResponse(
+        request, "admin/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    ).render()

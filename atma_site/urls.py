@@ -43,6 +43,8 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+handler403 = "atma_site.staff.permission_denied"
+
 admin.site.site_header = "ATMA CENA site administration"
 admin.site.site_title = "ATMA CENA admin"
 

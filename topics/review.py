@@ -24,9 +24,8 @@ def review_schedule(request):
         ]
         for obj in model.objects.review_due()
     ]
-    items.sort(
-        key=lambda item: (item["obj"].next_review_on is not None, item["obj"].next_review_on or 0)
-    )
+    # Overdue first (the longest overdue at the top), then due soon, then never scheduled.
+    items.sort(key=lambda item: (item["obj"].next_review_on is None, item["obj"].next_review_on))
     context = {
         **admin.site.each_context(request),
         "title": "Review schedule",

@@ -46,6 +46,27 @@ def test_review_schedule_lists_overdue_and_due_soon_but_not_later(staff_client, 
     assert html.index(overdue.title) < html.index(soon.title)
 
 
+def test_review_schedule_puts_overdue_then_due_soon_then_never_scheduled(staff_client, today):
+    days = datetime.timedelta
+    soon = TopicPage.objects.get(slug="safety")
+    _set_review(soon, today - days(300), today + days(20))
+    overdue = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    _set_review(overdue, today - days(400), today - days(5))
+    long_overdue = TopicPage.objects.get(slug="candidacy")
+    _set_review(long_overdue, today - days(700), today - days(300))
+    page = lxml.html.fromstring(staff_client.get("/admin/review-schedule/").content)
+    rows = [row.text_content() for row in page.xpath("//table[@id='review-schedule']//tbody/tr/th")]
+    never = [
+        t
+        for t in TopicPage.objects.exclude(pk__in=[soon.pk, long_overdue.pk]).values_list(
+            "title", flat=True
+        )
+    ]
+    never += list(Article.objects.exclude(pk=overdue.pk).values_list("title", flat=True))
+    assert rows[:3] == [long_overdue.title, overdue.title, soon.title]
+    assert sorted(rows[3:]) == sorted(never)
+
+
 def test_review_schedule_needs_content_permission(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("x", password="pw", is_staff=True))
     assert client.get("/admin/review-schedule/").status_code == 403

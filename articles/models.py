@@ -296,8 +296,10 @@ class Section(models.Model):
     def _free_anchor(self):
         """An anchor made from the heading that no other section of the article has."""
         base = slugify(self.heading)[:90].removesuffix("-heading") or "section"
-        if base.startswith(RESERVED_ANCHOR_PREFIXES):
-            base = f"section-{base}"  # "References and further reading" is no reference id
+        if base in RESERVED_ANCHORS or base.startswith(RESERVED_ANCHOR_PREFIXES):
+            # "References", "Contents", "References and further reading": the page's own ids,
+            # and numbering them ("references-2") would give one of its prefixes.
+            base = f"section-{base}"
         taken = set()
         if self.article_id:
             taken = set(
@@ -306,7 +308,7 @@ class Section(models.Model):
                 .values_list("anchor", flat=True)
             )
         anchor, number = base, 2
-        while anchor in taken or anchor in RESERVED_ANCHORS:
+        while anchor in taken:
             anchor, number = f"{base}-{number}", number + 1
         return anchor
 

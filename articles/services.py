@@ -56,6 +56,5 @@ def rerender_sections(sections=None):
     """Store each section's derived fields afresh, and its citations (after a fixture load
     or a renderer change)."""
     for section in Section.objects.all() if sections is None else sections:
-        section.derive()
-        section.save(update_fields=["body_html", "body_text", "discusses_suicide"])
+        section.save(update_fields=["body_html", "body_text", "discusses_suicide"])  # derives them
         record_citations(section)

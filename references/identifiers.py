@@ -17,6 +17,15 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNOREC
 _PMID_PREFIX = re.compile(r"^pmid:?\s*", re.IGNORECASE)
 
 
+def normalized(*, doi="", pmid="", pmcid=""):
+    """The three identifiers in their stored form, as a dict of fields."""
+    return {
+        "doi": normalize_doi(doi),
+        "pmid": normalize_pmid(pmid),
+        "pmcid": normalize_pmcid(pmcid),
+    }
+
+
 def normalize_doi(value):
     return _DOI_PREFIX.sub("", (value or "").strip()).strip()
 

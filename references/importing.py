@@ -110,9 +110,13 @@ def parse_references(text, text_format="auto"):
         entry.fields = {
             name: value for name, value in entry.fields.items() if value not in (None, "")
         }
-        entry.fields["doi"] = identifiers.normalize_doi(entry.fields.get("doi", ""))
-        entry.fields["pmid"] = identifiers.normalize_pmid(entry.fields.get("pmid", ""))
-        entry.fields["pmcid"] = identifiers.normalize_pmcid(entry.fields.get("pmcid", ""))
+        entry.fields.update(
+            identifiers.normalized(
+                doi=entry.fields.get("doi", ""),
+                pmid=entry.fields.get("pmid", ""),
+                pmcid=entry.fields.get("pmcid", ""),
+            )
+        )
         entry.authors = [a for a in entry.authors if a.get("family") or a.get("literal")]
         entry.existing = find_existing(entry.fields)
         identities = _identities(entry.fields)
@@ -142,11 +146,8 @@ def find_existing(fields):
         return match
     if fields.get("pmid") and (match := Reference.objects.filter(pmid=fields["pmid"]).first()):
         return match
-    title = comparable_title(fields.get("title", ""))
-    if title:
-        return Reference.objects.filter(
-            title__iexact=title, issued_year=fields.get("issued_year")
-        ).first()
+    if comparable_title(fields.get("title", "")):
+        return Reference(title=fields["title"], issued_year=fields.get("issued_year")).same_work()
     return None
 
 

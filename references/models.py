@@ -127,9 +127,8 @@ class Reference(models.Model):
         super().save(*args, **kwargs)
 
     def normalize_identifiers(self):
-        self.doi = identifiers.normalize_doi(self.doi)
-        self.pmid = identifiers.normalize_pmid(self.pmid)
-        self.pmcid = identifiers.normalize_pmcid(self.pmcid)
+        fields = identifiers.normalized(doi=self.doi, pmid=self.pmid, pmcid=self.pmcid)
+        self.doi, self.pmid, self.pmcid = fields["doi"], fields["pmid"], fields["pmcid"]
 
     def clean_fields(self, exclude=None):
         # Staff paste "https://doi.org/…" or "PMID: 123": normalise before validating.

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from pagecache.store import page_store
+from tests import staff_groups
 from tests.ports import free_port
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,6 +53,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the seed content (both articles and their references)."""
     with django_db_blocker.unblock():
         call_command("load_seed_content")
+        staff_groups.keep_as_migrated()
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,8 @@ LAYERS = [
     ["clinic", "references"],  # the clinic's own details; structured references
     ["articles"],  # articles and their sections, citing references
     ["topics"],  # topic pages, composed from article sections
-    ["enquiries", "front"],  # the enquiry form; the home page, navigation and search
+    ["enquiries"],  # the enquiry form and the staff email outbox
+    ["front"],  # the home page, the navigation (which links to every part) and search
     ["atma_site"],  # settings and URL wiring
 ]
 LAYER_OF = {app: number for number, apps in enumerate(LAYERS) for app in apps}
@@ -51,6 +52,17 @@ def upward_imports(app, source):
     )
 
 
+# URL names that belong to an app: "topics:safety", or the admin's "admin:articles_section_change".
+NAMESPACED_URL = re.compile(r"""["']([a-z]+):[\w-]+["']""")
+ADMIN_URL = re.compile(r"""["']admin:([a-z]+)_""")
+
+
+def named_url_apps(text):
+    """Our apps whose URLs `text` names (in reverse(), redirect() or {% url %})."""
+    names = NAMESPACED_URL.findall(text) + ADMIN_URL.findall(text)
+    return {app for app in names if app in LAYER_OF}
+
+
 def template_dependencies(text):
     """Apps a template leans on: the templates it extends or includes, the tags it loads."""
     used = set()
@@ -58,7 +70,7 @@ def template_dependencies(text):
         used.add(directory)
     for libraries in re.findall(r"{%\s*load\s+([\w\s]+?)\s*%}", text):
         used.update(TAG_LIBRARIES[name] for name in libraries.split() if name in TAG_LIBRARIES)
-    return {app for app in used if app in LAYER_OF}
+    return {app for app in used if app in LAYER_OF} | named_url_apps(text)
 
 
 def test_every_app_of_ours_has_a_layer():
@@ -77,6 +89,22 @@ def test_app_imports_only_from_lower_layers(app):
         for path in sorted((BASE / app).rglob("*.py"))
         if (upward := upward_imports(app, path.read_text()))
     }
+    assert problems == {}
+
+
+@pytest.mark.parametrize("app", sorted(LAYER_OF))
+def test_app_names_only_urls_of_lower_layers(app):
+    problems = {}
+    for path in sorted((BASE / app).rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        upward = {
+            other
+            for other in named_url_apps(path.read_text())
+            if other != app and LAYER_OF[other] >= LAYER_OF[app]
+        }
+        if upward:
+            problems[str(path.relative_to(BASE))] = sorted(upward)
     assert problems == {}
 
 
@@ -150,3 +178,17 @@ def test_the_check_finds_upward_imports(app, source, expected):
 def test_the_check_finds_templates_leaning_on_higher_apps():
     text = '{% extends "topics/topicpage_detail.html" %}{% load static front_tags clinic_tags %}'
     assert template_dependencies(text) == {"topics", "front", "clinic"}
+    assert template_dependencies("{% url 'enquiries:enquire' %}") == {"enquiries"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('reverse("admin:articles_section_change", args=[1])', {"articles"}),
+        ("redirect('topics:safety')", {"topics"}),
+        ('reverse("home")', set()),  # the project's own names
+        ('reverse("admin:index")', set()),
+    ],
+)
+def test_the_check_finds_url_names_of_apps(text, expected):
+    assert named_url_apps(text) == expected

@@ -198,7 +198,8 @@ class TreatmentFact(models.Model):
 
     class Meta:
         db_table = "articles_treatmentfact"
-        ordering = ["treatment", "aspect"]
+        # By the page's id: ordering by the foreign key would join topic pages to sort.
+        ordering = ["treatment_id", "aspect"]
         constraints = [
             models.UniqueConstraint(fields=["treatment", "aspect"], name="one_fact_per_aspect"),
         ]

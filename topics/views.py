@@ -8,6 +8,12 @@ from .comparison import comparison_rows
 from .models import TopicPage
 
 
+def _treatments_context(pages):
+    """The treatment types among `pages`, and their comparison table."""
+    treatments = list(pages.treatments().for_comparison())
+    return {"treatments": treatments, "comparison": comparison_rows(treatments)}
+
+
 class TopicPageView(ComposedPageMixin, DetailView):
     """A topic page: its intro, then its sections with one merged reference list.
 
@@ -42,10 +48,7 @@ class TreatmentsView(TopicPageView):
         return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
-        treatments = list(TopicPage.objects.live().treatments().for_comparison())
-        return super().get_context_data(
-            treatments=treatments, comparison=comparison_rows(treatments), **kwargs
-        )
+        return super().get_context_data(**_treatments_context(TopicPage.objects.live()), **kwargs)
 
 
 class TreatmentView(TopicPageView):
@@ -76,8 +79,7 @@ class TopicPreviewView(StaffPreviewMixin, TopicPageView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.object.is_treatments_page:
-            treatments = list(TopicPage.objects.treatments().for_comparison())
-            context.update(treatments=treatments, comparison=comparison_rows(treatments))
+            context.update(_treatments_context(TopicPage.objects.all()))
         return context
 
 

@@ -79,6 +79,28 @@ def test_the_system_check_finds_placeholder_text_in_content():
     assert any(m.id == "articles.W002" and str(section) in m.msg for m in _launch_checks())
 
 
+def test_the_system_check_names_topic_pages_never_reviewed_or_holding_placeholders():
+    from topics.models import TopicPage
+
+    unreviewed = {m.msg for m in _launch_checks() if m.id == "topics.W001"}
+    assert (
+        "Topic page “Is ketamine therapy safe?” is published but has never been medically reviewed."
+        in unreviewed
+    )
+    safety = TopicPage.objects.get(slug="safety")
+    safety.reviewed_by, safety.last_reviewed_on = "A. Clinician, MD", "2026-11-01"
+    safety.intro += " TODO: add the clinic's own monitoring times."
+    safety.save()
+    messages = {(m.id, m.msg) for m in _launch_checks()}
+    assert not any(
+        "Is ketamine therapy safe?" in msg for id_, msg in messages if id_ == "topics.W001"
+    )
+    assert (
+        "topics.W002",
+        "The topic page “Is ketamine therapy safe?” still holds placeholder text.",
+    ) in messages
+
+
 def test_check_deploy_runs_the_launch_checklist(capsys):
     from django.core.management import call_command
 

@@ -1,11 +1,12 @@
 """Real-browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
 
-import importlib
 import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from tests import staff_groups
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -36,35 +37,6 @@ def browser():
         browser.close()
 
 
-# The data migrations that make the staff groups and their permissions, in order.
-GROUP_MIGRATIONS = [
-    ("enquiries", "0002_staff_groups", "create_groups"),
-    ("enquiries", "0005_handlers_may_delete", "allow_delete"),
-    ("enquiries", "0008_handlers_requeue_notifications", "allow"),
-    ("articles", "0013_topic_pages_move_to_their_own_app", "move_to_topics"),
-]
-
-
-def _restore_staff_groups():
-    """Run the migrations' own group functions again, on the migrated models.
-
-    A flush between browser tests removes the groups; their permissions come from the
-    migrations themselves, so the tests never drift from what production gets.
-    """
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-
-    loader = MigrationLoader(connection)
-    for app_label, name, function in GROUP_MIGRATIONS:
-        # Each on the models as they were when it ran: the first names topic pages'
-        # permissions under articles, where they were before they moved.
-        apps = loader.project_state((app_label, name), at_end=False).apps
-        module = importlib.import_module(f"{app_label}.migrations.{name}")
-        getattr(module, function)(apps, None)
-    ContentType.objects.clear_cache()  # the move gave topic pages' types other ids
-
-
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live server with the seed content, and the staff groups the migrations made.
@@ -72,7 +44,7 @@ def site(live_server, transactional_db):
     Browser tests commit for real and the database is flushed after each one, so
     what the migrations and the seed fixtures created is put back first.
     """
-    _restore_staff_groups()
+    staff_groups.restore()
     call_command("load_seed_content", verbosity=0)
     return live_server
 

@@ -84,6 +84,26 @@ class MedicallyReviewed(models.Model):
         return bool(self.next_review_on and self.next_review_on < timezone.localdate())
 
 
+class Scheduled(models.Model):
+    """When a page goes live and when it comes down, acted on by the background worker."""
+
+    go_live_at = models.DateTimeField(
+        "go live at",
+        null=True,
+        blank=True,
+        help_text="Publish at this time once a clinical reviewer has approved it. Empty: on approval.",
+    )
+    expires_at = models.DateTimeField(
+        "take down at",
+        null=True,
+        blank=True,
+        help_text="Unpublish at this time, for content that must not outlive it.",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class ArticleQuerySet(MedicalReviewQuerySet):
     def live(self):
         return self.filter(status=Article.Status.PUBLISHED)
@@ -94,7 +114,7 @@ class ArticleQuerySet(MedicalReviewQuerySet):
         )
 
 
-class Article(MedicallyReviewed):
+class Article(MedicallyReviewed, Scheduled):
     Status = Status
 
     title = models.CharField(max_length=200)

@@ -12,13 +12,19 @@ from .images import make_renditions, strip_metadata
 from .models import Section, SectionCitation
 
 
-def save_article(article):
-    """Save `article`; a new featured image is stored without its metadata, and the image
-    the article names (new, or restored from history) gets its smaller sizes. One write."""
+def store_featured_image(article):
+    """Store a newly uploaded featured image, without its metadata, under a new name."""
     image = article.featured_image
     if image and not image._committed:
         cleaned = strip_metadata(image)
         image.save(cleaned.name, cleaned, save=False)
+
+
+def save_article(article):
+    """Save `article`; a new featured image is stored without its metadata, and the image
+    the article names (new, or restored from history) gets its smaller sizes. One write."""
+    store_featured_image(article)
+    image = article.featured_image
     if not image:
         article.featured_image_renditions = []
     elif not _renditions_match(article):

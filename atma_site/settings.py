@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "topics",
     "enquiries",
     "front",
+    "publishing",
 ]
 
 # WhiteNoise sits right after SecurityMiddleware so static files skip the rest.
@@ -304,6 +305,11 @@ NOTIFICATION_RETRY_CAP_SECONDS = env_int("NOTIFICATION_RETRY_CAP_SECONDS", 600)
 NOTIFICATION_URGENT_RETRY_CAP_SECONDS = env_int("NOTIFICATION_URGENT_RETRY_CAP_SECONDS", 60)
 # How often the worker looks for due notifications.
 NOTIFICATION_POLL_SECONDS = float(env("NOTIFICATION_POLL_SECONDS", "1"))
+# Other work the background worker does once per poll: each a callable taking no arguments.
+WORKER_TASKS = ["publishing.services.publish_due"]
+
+# Clinical review: the default gap between a reviewer's approval and the next review.
+REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)
 # Posts allowed per client, per window in seconds.
 ENQUIRY_RATE_LIMIT = (
     env_int("ENQUIRY_RATE_LIMIT_POSTS", 10),

@@ -212,7 +212,7 @@ class NotificationAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
     """The outbox of staff emails: what was sent, what waits, what the server refused."""
 
     list_display = [
-        "enquiry",
+        "about",
         "recipient",
         "status",
         "attempts",
@@ -225,7 +225,7 @@ class NotificationAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
     search_fields = ["enquiry__reference", "recipient"]
     actions = ["requeue_selected"]
     inlines = [NotificationAttemptInline]
-    fields = ["enquiry", *NOTIFICATION_FIELDS]
+    fields = ["enquiry", "subject", "admin_path", *NOTIFICATION_FIELDS]
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -173,14 +173,23 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
-    """One recipient's email about one enquiry: the outbox row a worker delivers."""
+    """One staff email: the outbox row a worker delivers.
+
+    Most are about an enquiry. Others (a page waiting for clinical review) carry a subject
+    and an admin path instead, and never any content.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
-    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="notifications")
+    enquiry = models.ForeignKey(
+        Enquiry, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
+    # For a notice about something else: what it is about, and where in the admin to look.
+    subject = models.CharField(max_length=200, blank=True)
+    admin_path = models.CharField(max_length=300, blank=True)
     recipient = models.EmailField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -201,10 +210,22 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["enquiry", "recipient"], name="one_notification_per_recipient"
             ),
+            models.CheckConstraint(
+                condition=models.Q(enquiry__isnull=False) | ~models.Q(subject=""),
+                name="notification_about_an_enquiry_or_a_subject",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.enquiry} → {self.recipient} ({self.status})"
+        return f"{self.about} → {self.recipient} ({self.status})"
+
+    @property
+    def about(self):
+        return str(self.enquiry) if self.enquiry_id else self.subject
+
+    @property
+    def is_urgent(self):
+        return bool(self.enquiry_id) and self.enquiry.is_urgent
 
 
 class NotificationAttempt(models.Model):

@@ -30,7 +30,7 @@ import uuid
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import DatabaseError, close_old_connections, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -139,7 +139,7 @@ def _claim_next():
             Notification.objects.due(now)
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("enquiry")
-            .order_by("-enquiry__is_urgent", "next_attempt_at", "id")
+            .order_by(F("enquiry__is_urgent").desc(nulls_last=True), "next_attempt_at", "id")
             .first()
         )
         if notification is None:
@@ -165,7 +165,7 @@ def _record(notification, outcome, description):
     elif outcome == NotificationAttempt.Outcome.FAILED:
         changes.update(status=Notification.Status.FAILED)
     else:
-        delay = retry_delay(attempts, urgent=notification.enquiry.is_urgent)
+        delay = retry_delay(attempts, urgent=notification.is_urgent)
         changes.update(next_attempt_at=now + datetime.timedelta(seconds=delay))
     for tries_left in reversed(range(RECORD_TRIES)):
         # A send that happened must be recorded, or the claim runs out and it is sent
@@ -194,9 +194,9 @@ def _record(notification, outcome, description):
         )
         logger.log(
             logging.ERROR if alert else logging.WARNING,
-            "Notification %s for enquiry %s not sent (attempt %s, %s): %s",
+            "Notification %s (%s) not sent (attempt %s, %s): %s",
             notification.pk,
-            notification.enquiry.reference,
+            notification.enquiry.reference if notification.enquiry_id else "staff notice",
             attempts,
             outcome,
             description,
@@ -204,15 +204,26 @@ def _record(notification, outcome, description):
 
 
 def _message(notification):
-    enquiry = notification.enquiry
-    context = {
-        "enquiry": enquiry,
-        "admin_url": settings.SITE_URL.rstrip("/") + enquiry.get_admin_url(),
-    }
-    subject = render_to_string("enquiries/email/staff_notification_subject.txt", context)
+    if notification.enquiry_id:
+        enquiry = notification.enquiry
+        context = {
+            "enquiry": enquiry,
+            "admin_url": settings.SITE_URL.rstrip("/") + enquiry.get_admin_url(),
+        }
+        subject = render_to_string("enquiries/email/staff_notification_subject.txt", context)
+        body = render_to_string("enquiries/email/staff_notification.txt", context)
+    else:
+        subject = notification.subject
+        body = render_to_string(
+            "enquiries/email/staff_notice.txt",
+            {
+                "subject": subject,
+                "admin_url": settings.SITE_URL.rstrip("/") + notification.admin_path,
+            },
+        )
     return EmailMessage(
         subject=" ".join(subject.split()),
-        body=render_to_string("enquiries/email/staff_notification.txt", context),
+        body=body,
         to=[notification.recipient],
         connection=get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT),
     )

@@ -60,3 +60,12 @@ def _store(form, token):
         Notification(enquiry=enquiry, recipient=address) for address in recipients_for(enquiry)
     )
     return enquiry
+
+
+def notify_staff(*, recipients, subject, admin_path):
+    """Queue one email per recipient about something other than an enquiry (a page waiting
+    for review): the same outbox, worker and retries. `subject` must hold no content."""
+    Notification.objects.bulk_create(
+        Notification(recipient=address, subject=subject, admin_path=admin_path)
+        for address in sorted(set(recipients))
+    )

@@ -11,6 +11,7 @@ from articles.services import save_section
 from enquiries.forms import started_token
 from enquiries.models import Enquiry, Notification
 from references.models import Reference, ReferenceAuthor
+from tests.admin_forms import form_values
 from topics.models import TopicPage, TopicSection
 
 _sequence = itertools.count(1)
@@ -68,17 +69,34 @@ def make_section(*, article, position=1, body="Text.", **fields):
 
 
 def post_section_edit(client, section, body):
-    """Save `section` with a new body through its admin form, as an editor would."""
-    return client.post(
-        f"/admin/articles/section/{section.pk}/change/",
-        {
-            "article": section.article_id,
-            "position": section.position,
-            "level": section.level,
-            "heading": section.heading,
-            "anchor": section.anchor,
-            "body": body,
-        },
+    """Save `section` with a new body through its admin form, as an editor would: the form
+    is opened first, so the save carries what the editor saw."""
+    url = f"/admin/articles/section/{section.pk}/change/"
+    data = form_values(client.get(url), field="body")
+    data["body"] = body
+    return client.post(url, data)
+
+
+def publish_pending(page, *, reviewer_name="Rhea Ward, MD"):
+    """Submit the page's newest revision and have a clinical reviewer approve it: what puts
+    a live page's changes before patients."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from publishing import services
+
+    reviewer, _ = get_user_model().objects.get_or_create(
+        username="test-reviewer", defaults={"is_staff": True, "email": "reviewer@clinic.test"}
+    )
+    reviewer.groups.add(Group.objects.get(name=services.CLINICAL_REVIEWERS))
+    revision = services.latest_revision(page)
+    if revision is None or revision.status != revision.Status.SUBMITTED:
+        revision = services.submit(page, user=reviewer)
+    return services.approve(
+        revision,
+        reviewer=reviewer,
+        credit=reviewer_name,
+        next_review_on=services.default_next_review(),
     )
 
 

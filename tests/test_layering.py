@@ -21,12 +21,17 @@ LAYERS = [
     ["articles"],  # articles and their sections, citing references
     ["topics"],  # topic pages, composed from article sections
     ["enquiries"],  # the enquiry form and the staff email outbox
-    ["front"],  # the home page, the navigation (which links to every part) and search
+    ["front", "publishing"],  # home, navigation and search; clinical sign-off of pages
     ["atma_site"],  # settings and URL wiring
 ]
 LAYER_OF = {app: number for number, apps in enumerate(LAYERS) for app in apps}
 # Template tag libraries, by the app that defines them.
-TAG_LIBRARIES = {"clinic_tags": "clinic", "page_tags": "articles", "front_tags": "front"}
+TAG_LIBRARIES = {
+    "clinic_tags": "clinic",
+    "page_tags": "articles",
+    "front_tags": "front",
+    "publishing_tags": "publishing",
+}
 
 
 def imported_apps(source, package):

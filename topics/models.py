@@ -7,7 +7,7 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from articles.models import Article, MedicallyReviewed, MedicalReviewQuerySet, Section
+from articles.models import Article, MedicallyReviewed, MedicalReviewQuerySet, Scheduled, Section
 from articles.rendering import render_markdown
 from clinic.crisis import mentions_crisis
 
@@ -49,7 +49,7 @@ class TopicPageQuerySet(MedicalReviewQuerySet):
         )
 
 
-class TopicPage(MedicallyReviewed):
+class TopicPage(MedicallyReviewed, Scheduled):
     """A page that answers one question by composing existing article sections.
 
     Editing a section changes every page that shows it. The treatments page

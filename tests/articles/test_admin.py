@@ -5,7 +5,7 @@ import pytest
 
 from articles.models import Article, Section
 from references.models import Reference
-from tests.factories import make_reference
+from tests.factories import make_reference, publish_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,8 @@ def test_section_with_known_citations_is_saved_and_shown(staff_client, client):
         "/admin/articles/section/add/", _section_form(article, "A claim [@andrade2017].")
     )
     assert response.status_code == 302
+    assert 'id="new-section"' not in client.get(article.get_absolute_url()).content.decode()
+    publish_pending(article)  # the article is live: the new section waits for review
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'id="new-section"' in html
 
@@ -75,6 +77,7 @@ def test_blank_anchor_that_would_collide_gets_a_free_one(staff_client):
     second = _section_form(article, "Even more.")
     second.update(heading="", anchor="")
     assert staff_client.post("/admin/articles/section/add/", second).status_code == 302
+    publish_pending(article)
     anchors = list(article.sections.values_list("anchor", flat=True))
     assert "how-ketamine-works-2" in anchors
     assert len(anchors) == len(set(anchors))
@@ -107,7 +110,9 @@ def test_section_admin_lists_the_topic_pages_showing_it(staff_client):
 
 
 def _form_values(response, form_id):
-    return dict(lxml.html.fromstring(response.content).get_element_by_id(form_id).form_values())
+    return dict(
+        lxml.html.fromstring(response.content.decode()).get_element_by_id(form_id).form_values()
+    )
 
 
 def test_renaming_a_cited_reference_is_refused_in_its_admin(staff_client):

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, Section
-from tests.factories import make_article, make_topic_page
+from tests.factories import make_article, make_topic_page, post_section_edit, publish_pending
 from topics.models import TopicPage
 
 pytestmark = pytest.mark.django_db
@@ -75,42 +75,49 @@ def test_topic_preview_works_for_a_draft_page(staff_client):
     assert "Draft introduction." in response.content.decode()
 
 
-def test_publish_action_dates_a_first_publication(staff_client, draft):
-    response = staff_client.post(
-        "/admin/articles/article/", {"action": "publish", "_selected_action": [draft.pk]}
+def test_a_first_approval_dates_the_publication(staff_client, draft):
+    staff_client.post(
+        "/admin/articles/article/", {"action": "submit_for_review", "_selected_action": [draft.pk]}
     )
-    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT  # submitting publishes nothing
+    publish_pending(draft)
     draft.refresh_from_db()
     assert draft.status == Article.Status.PUBLISHED
     assert draft.published_on == timezone.localdate()
     assert draft.updated_on is None
 
 
-def test_unpublish_action_hides_the_article(staff_client, client):
+def test_unpublishing_says_first_which_pages_lose_its_sections(staff_client, client):
     article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
-    staff_client.post(
+    asked = staff_client.post(
         "/admin/articles/article/", {"action": "unpublish", "_selected_action": [article.pk]}
+    )
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    losing = TopicPage.objects.filter(topic_sections__section__article=article).distinct()
+    assert losing.exists()
+    for topic in losing:
+        assert topic.title in page
+    assert client.get(article.get_absolute_url()).status_code == 200  # nothing done yet
+    staff_client.post(
+        "/admin/articles/article/",
+        {"action": "unpublish", "_selected_action": [article.pk], "confirmed": "yes"},
     )
     assert client.get(article.get_absolute_url()).status_code == 404
     article.refresh_from_db()
     assert article.published_on == datetime.date(2022, 2, 7)  # kept for republication
 
 
-def test_editing_a_published_section_updates_the_article_date(staff_client):
+def test_a_published_sections_approved_edit_updates_the_article_date(staff_client):
     article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
     section = article.sections.get(anchor="ketamine-therapy-for-anxiety")
-    response = staff_client.post(
-        f"/admin/articles/section/{section.pk}/change/",
-        {
-            "article": article.pk,
-            "position": section.position,
-            "level": section.level,
-            "heading": section.heading,
-            "anchor": section.anchor,
-            "body": section.body + "\n\nAn added paragraph.",
-        },
-    )
+    updated_on = article.updated_on
+    response = post_section_edit(staff_client, section, section.body + "\n\nAn added paragraph.")
     assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.updated_on == updated_on  # not yet: patients see no change
+    publish_pending(article)
     article.refresh_from_db()
     assert article.updated_on == timezone.localdate()
     assert article.published_on == datetime.date(2022, 2, 7)

@@ -26,6 +26,7 @@ from articles.models import Article, Section
 from pagecache import triggers
 from pagecache.models import current_version
 from pagecache.triggers import watched_tables
+from publishing.models import Revision
 from references.models import Reference
 from topics.models import TopicPage, TopicSection, TreatmentFact
 
@@ -52,6 +53,7 @@ NEVER_ON_PUBLIC_PAGES = {
     "enquiries.Notification": "the staff email outbox",
     "enquiries.NotificationAttempt": "what the mail server said, staff only",
     "pagecache.ContentVersion": "the version itself",
+    "publishing.Revision": "drafts waiting for review; publishing one writes the watched rows",
 }
 
 ARTICLE_SLUG = "who-can-benefit-from-ketamine-therapy"
@@ -192,11 +194,14 @@ def _submit(client, url, changes=(), **extra):
     page = client.get(url)
     assert page.status_code == 200, url
     form = next(
-        f for f in lxml.html.fromstring(page.content).forms if f.get("id", "").endswith("_form")
+        f
+        for f in lxml.html.fromstring(page.content.decode()).forms
+        if f.get("id", "").endswith("_form")
     )
+    textareas = {element.name for element in form.xpath(".//textarea")}
     data = {}
     for name, value in form.form_values():
-        data.setdefault(name, value)
+        data.setdefault(name, value.removeprefix("\n") if name in textareas else value)
     data.update(dict(changes))
     data.update(extra)
     response = client.post(url, data)
@@ -206,6 +211,17 @@ def _submit(client, url, changes=(), **extra):
         )
         pytest.fail(f"{url} refused: {[e.text_content().strip() for e in errors]}")
     return response
+
+
+def _approve(client, page):
+    """Submit the page's pending changes and approve them, as a clinical reviewer does in the
+    admin: the moment they reach patients."""
+    revision = Revision.objects.of(page).first()
+    review = f"/admin/publishing/revision/{revision.pk}/review/"
+    if revision.status != Revision.Status.SUBMITTED:
+        assert client.post(review, {"action": "submit"}).status_code == 302
+    approval = {"action": "approve", "credit": "Rhea Ward, MD", "next_review_on": "2099-01-01"}
+    assert client.post(review, approval).status_code == 302
 
 
 def _shared_section():
@@ -226,6 +242,8 @@ def test_section_edit_reaches_the_article_and_every_topic_page_using_it(staff_cl
         f"/admin/articles/section/{section.pk}/change/",
         {"body": "A freshly edited paragraph."},
     )
+    assert "A freshly edited paragraph." not in _text(visitor, ARTICLE)  # waits for review
+    _approve(staff_client, section.article)
     assert "A freshly edited paragraph." in _text(visitor, ARTICLE)
     assert "A freshly edited paragraph." in _text(visitor, topic.get_absolute_url())
 
@@ -238,6 +256,7 @@ def test_article_edit_reaches_its_page_the_list_and_home(staff_client, visitor):
         f"/admin/articles/article/{article.pk}/change/",
         {"title": "Who May Benefit: a retitled article"},
     )
+    _approve(staff_client, article)
     for url in (ARTICLE, "/articles/", "/"):
         assert "Who May Benefit: a retitled article" in _text(visitor, url), url
 
@@ -246,10 +265,12 @@ def test_unpublish_and_publish_actions_take_effect_at_once(staff_client, visitor
     article = Article.objects.get(slug=ARTICLE_SLUG)
     _cached(visitor, ARTICLE, "/articles/")
     changelist = "/admin/articles/article/"
-    staff_client.post(changelist, {"action": "unpublish", "_selected_action": [article.pk]})
+    unpublish = {"action": "unpublish", "_selected_action": [article.pk], "confirmed": "yes"}
+    staff_client.post(changelist, unpublish)
     assert visitor.get(ARTICLE).status_code == 404
     assert article.title not in _text(visitor, "/articles/")
-    staff_client.post(changelist, {"action": "publish", "_selected_action": [article.pk]})
+    staff_client.post(changelist, {"action": "submit_for_review", "_selected_action": [article.pk]})
+    _approve(staff_client, article)
     assert article.title in _text(visitor, ARTICLE)
 
 
@@ -260,13 +281,14 @@ def test_topic_page_edit_and_its_section_list(staff_client, visitor):
     assert removed.section.heading in _text(visitor, url)
     _cached(visitor, url)
     form_url = f"/admin/topics/topicpage/{page.pk}/change/"
-    rows = lxml.html.fromstring(staff_client.get(form_url).content).xpath(
+    rows = lxml.html.fromstring(staff_client.get(form_url).content.decode()).xpath(
         "//input[starts-with(@name, 'topic_sections-') and substring(@name, string-length(@name) - 2) = '-id']"
     )
     row = next(r.name.removesuffix("-id") for r in rows if r.value == str(removed.pk))
     _submit(
         staff_client, form_url, {"intro": "A new introduction to safety.", f"{row}-DELETE": "on"}
     )
+    _approve(staff_client, page)
     html = _text(visitor, url)
     assert "A new introduction to safety." in html
     assert f'id="{removed.section.anchor}"' not in html
@@ -275,11 +297,13 @@ def test_topic_page_edit_and_its_section_list(staff_client, visitor):
 def test_treatment_fact_edit_reaches_the_comparison(staff_client, visitor):
     fact = TreatmentFact.objects.first()
     _cached(visitor, "/treatments/")
-    _submit(
-        staff_client,
-        f"/admin/topics/treatmentfact/{fact.pk}/change/",
-        {"text": "Given in a way nobody has read before"},
+    form_url = f"/admin/topics/topicpage/{fact.treatment_id}/change/"
+    rows = lxml.html.fromstring(staff_client.get(form_url).content.decode()).xpath(
+        "//input[starts-with(@name, 'facts-') and substring(@name, string-length(@name) - 2) = '-id']"
     )
+    row = next(r.name.removesuffix("-id") for r in rows if r.value == str(fact.pk))
+    _submit(staff_client, form_url, {f"{row}-text": "Given in a way nobody has read before"})
+    _approve(staff_client, fact.treatment)
     assert "Given in a way nobody has read before" in _text(visitor, "/treatments/")
 
 
@@ -328,18 +352,23 @@ def test_featured_image_upload_reaches_the_article(staff_client, visitor):
         {"featured_image_alt": "A calm treatment room"},
         featured_image=SimpleUploadedFile("room.jpg", _jpeg(), "image/jpeg"),
     )
+    _approve(staff_client, article)
     assert 'alt="A calm treatment room"' in _text(visitor, ARTICLE)
 
 
-def test_restore_from_history_reaches_the_page(staff_client, visitor):
+def test_restoring_a_revision_reaches_the_page_once_approved(staff_client, visitor):
     section, _ = _shared_section()
-    original = section.body
-    section.body = "A mistaken edit."
-    section.save()
+    _submit(
+        staff_client, f"/admin/articles/section/{section.pk}/change/", {"body": "A mistaken edit."}
+    )
+    _approve(staff_client, section.article)
     assert "A mistaken edit." in _text(visitor, ARTICLE)
     _cached(visitor, ARTICLE)
-    earlier = section.history.filter(body=original).first()
-    _submit(staff_client, f"/admin/articles/section/{section.pk}/history/{earlier.history_id}/")
+    baseline = Revision.objects.of(section.article).order_by("id").first()
+    assert (
+        staff_client.post(f"/admin/publishing/revision/{baseline.pk}/restore/").status_code == 302
+    )
+    _approve(staff_client, section.article)
     assert "A mistaken edit." not in _text(visitor, ARTICLE)
 
 

@@ -1,0 +1,75 @@
+"""Revisions of whole pages, and the clinical sign-off that publishes them."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class RevisionQuerySet(models.QuerySet):
+    def of(self, page):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(page), object_id=page.pk
+        ).order_by("-id")
+
+    def waiting_for_review(self):
+        return self.filter(status=Revision.Status.SUBMITTED).order_by("submitted_at", "id")
+
+
+class Revision(models.Model):
+    """One saved version of a whole page: an article with its sections, or a topic page with
+    its section list and comparison entries. Every save of a page makes one; the content
+    is never changed afterwards, only where the revision stands in review."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for review"
+        SENT_BACK = "sent_back", "Sent back for changes"
+        APPROVED = "approved", "Approved, goes live at the set time"
+        PUBLISHED = "published", "Published"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    page = GenericForeignKey("content_type", "object_id")
+    content = models.JSONField()
+    summary = models.CharField("what changed", max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    restored_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewer_credit = models.CharField(
+        "reviewer's name and credentials", max_length=200, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    # A superuser who publishes without clinical review must say why.
+    unreviewed_reason = models.TextField(blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-id"])]
+        permissions = [
+            ("submit_revision", "Can submit a page's changes for clinical review"),
+            ("review_revision", "Can approve or send back changes as a clinical reviewer"),
+        ]
+
+    def __str__(self):
+        return f"Revision {self.pk} of {self.page}"

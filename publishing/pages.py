@@ -1,0 +1,263 @@
+"""What a revision of each kind of page holds, and how it is taken from and put into the rows.
+
+An article's revision holds its own fields and all its sections; a topic page's, its own
+fields, the ids of the sections it shows in order, and its comparison entries. Review
+dates, status and schedule are not content: they belong to the page, not to a revision.
+"""
+
+import datetime
+import uuid
+
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from articles.models import Article, Section
+from articles.services import save_article, save_section
+from topics.models import TopicPage, TopicSection, TreatmentFact
+
+ARTICLE_FIELDS = [
+    "title",
+    "slug",
+    "summary",
+    "standfirst",
+    "author_name",
+    "author_credentials",
+    "publisher",
+    "source_url",
+    "published_on",
+    "updated_on",
+    "attribution",
+    "featured_image",
+    "featured_image_alt",
+    "featured_image_credit",
+]
+SECTION_FIELDS = ["position", "level", "heading", "anchor", "body"]
+TOPIC_FIELDS = ["title", "slug", "parent", "position", "navigation_label", "summary", "intro"]
+FACT_FIELDS = ["aspect", "text", "section"]
+DATE_FIELDS = {"published_on", "updated_on"}
+# Field names as editors see them, for "what changed".
+LABELS = {"navigation_label": "menu label", "featured_image": "image", "intro": "introduction"}
+
+
+def _value(obj, name):
+    field = obj._meta.get_field(name)
+    if field.is_relation:
+        return getattr(obj, field.attname)
+    value = getattr(obj, name)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if name == "featured_image":
+        return value.name or ""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")  # browsers send a textarea's lines with CRLF
+    return value
+
+
+def _set(obj, name, value):
+    field = obj._meta.get_field(name)
+    if field.is_relation:
+        setattr(obj, field.attname, value)
+    elif name in DATE_FIELDS:
+        setattr(obj, name, datetime.date.fromisoformat(value) if value else None)
+    else:
+        setattr(obj, name, value)
+
+
+class ArticlePages:
+    model = Article
+
+    def snapshot(self, article, sections=None):
+        sections = article.sections.order_by("position", "id") if sections is None else sections
+        return {
+            "fields": {name: _value(article, name) for name in ARTICLE_FIELDS},
+            "sections": [
+                {"id": section.pk, **{name: _value(section, name) for name in SECTION_FIELDS}}
+                for section in sections
+            ],
+        }
+
+    def overlay(self, article, content):
+        """`article` with the revision's fields, and its sections as the revision has them:
+        unsaved objects, for forms and previews."""
+        for name, value in content["fields"].items():
+            _set(article, name, value)
+        stored = {s.pk: s for s in Section.objects.filter(article=article)}
+        sections = []
+        for entry in content["sections"]:
+            section = stored.get(entry["id"]) or Section(article=article)
+            for name in SECTION_FIELDS:
+                _set(section, name, entry[name])
+            section.article = article
+            section.derive()
+            sections.append(section)
+        return article, sections
+
+    def sections_removed(self, article, content):
+        kept = {entry["id"] for entry in content["sections"] if entry["id"]}
+        return list(Section.objects.filter(article=article).exclude(pk__in=kept))
+
+    @transaction.atomic
+    def apply(self, article, content):
+        """Write the revision into the page's rows: what patients will see."""
+        article, sections = self.overlay(article, content)
+        save_article(article)
+        removed = self.sections_removed(article, content)
+        for section in removed:
+            try:
+                section.delete()
+            except ProtectedError as error:
+                raise ValueError(
+                    f"“{section.heading or 'Introduction'}” is shown on other pages; remove it "
+                    "from them first."
+                ) from error
+        # Free every anchor first: sections may swap theirs, and anchors are unique.
+        changing = [s for s in sections if s.pk]
+        for section in changing:
+            Section.objects.filter(pk=section.pk).update(anchor=f"moving-{uuid.uuid4().hex}")
+        used = set()
+        for section in sections:
+            if section.anchor in used:
+                section.anchor = ""  # two drafts took one anchor: the later gets a free one
+            save_section(section)
+            used.add(section.anchor)
+
+    def describe(self, old, new):
+        """What changed from `old` to `new`, in an editor's words."""
+        changes = _field_changes(old["fields"], new["fields"])
+        before = {entry["id"]: entry for entry in old["sections"] if entry["id"]}
+        after_ids = {entry["id"] for entry in new["sections"] if entry["id"]}
+        for entry in new["sections"]:
+            name = entry["heading"] or "Introduction"
+            if not entry["id"] or entry["id"] not in before:
+                changes.append(f"added section “{name}”")
+                continue
+            previous = before[entry["id"]]
+            edited = [
+                label for label in ("heading", "body", "level") if previous[label] != entry[label]
+            ]
+            if "body" in edited:
+                changes.append(f"edited the text of “{name}”")
+            elif edited:
+                changes.append(f"changed the {' and '.join(edited)} of “{name}”")
+        for entry_id, entry in before.items():
+            if entry_id not in after_ids:
+                changes.append(f"removed section “{entry['heading'] or 'Introduction'}”")
+        if [e["id"] for e in old["sections"] if e["id"] in after_ids] != [
+            e["id"] for e in new["sections"] if e["id"] in before
+        ]:
+            changes.append("reordered the sections")
+        return changes
+
+
+class TopicPages:
+    model = TopicPage
+
+    def snapshot(self, page):
+        return {
+            "fields": {name: _value(page, name) for name in TOPIC_FIELDS},
+            "sections": list(
+                page.topic_sections.order_by("position", "id").values_list("section_id", flat=True)
+            ),
+            "facts": [
+                {"id": fact.pk, **{name: _value(fact, name) for name in FACT_FIELDS}}
+                for fact in page.facts.order_by("aspect", "id")
+            ],
+        }
+
+    def overlay(self, page, content):
+        for name, value in content["fields"].items():
+            _set(page, name, value)
+        return page
+
+    @transaction.atomic
+    def apply(self, page, content):
+        page = self.overlay(page, content)
+        page.save()
+        TopicSection.objects.filter(page=page).delete()
+        TopicSection.objects.bulk_create(
+            TopicSection(page=page, section_id=section_id, position=position)
+            for position, section_id in enumerate(content["sections"], 1)
+        )
+        kept = []
+        for entry in content["facts"]:
+            fact = TreatmentFact.objects.filter(pk=entry["id"], treatment=page).first()
+            fact = fact or TreatmentFact(treatment=page)
+            for name in FACT_FIELDS:
+                _set(fact, name, entry[name])
+            fact.save()
+            kept.append(fact.pk)
+        TreatmentFact.objects.filter(treatment=page).exclude(pk__in=kept).delete()
+
+    def describe(self, old, new):
+        changes = _field_changes(old["fields"], new["fields"])
+        if old["sections"] != new["sections"]:
+            added = [s for s in new["sections"] if s not in old["sections"]]
+            removed = [s for s in old["sections"] if s not in new["sections"]]
+            headings = dict(
+                Section.objects.filter(pk__in=added + removed).values_list("pk", "heading")
+            )
+            changes += [f"added section “{headings.get(s) or 'Introduction'}”" for s in added]
+            changes += [f"removed section “{headings.get(s) or 'Introduction'}”" for s in removed]
+            if not added and not removed:
+                changes.append("reordered the sections")
+        if old["facts"] != new["facts"]:
+            changes.append("changed the comparison table")
+        return changes
+
+
+def _field_changes(old, new):
+    changed = [name for name in new if old.get(name) != new[name]]
+    return [f"changed the {LABELS.get(name, name.replace('_', ' '))}" for name in changed]
+
+
+KINDS = {Article: ArticlePages(), TopicPage: TopicPages()}
+
+
+def kind_of(page):
+    return KINDS[type(page)]
+
+
+def differences(page, old, new):
+    """What differs between two revisions' content, for a reviewer: a list of
+    (what, word-level parts) for each field, section or list that changed."""
+    from articles.history import word_diff
+
+    shown = []
+    for name, value in new["fields"].items():
+        before = old["fields"].get(name)
+        if before != value:
+            label = LABELS.get(name, name.replace("_", " ")).capitalize()
+            shown.append((label, word_diff(str(before or ""), str(value or ""))))
+    if isinstance(page, Article):
+        before = {entry["id"]: entry for entry in old["sections"] if entry["id"]}
+        for entry in new["sections"]:
+            previous = before.pop(entry["id"], None) if entry["id"] else None
+            old_text = _section_text(previous) if previous else ""
+            new_text = _section_text(entry)
+            if old_text != new_text or previous is None:
+                label = f"Section “{entry['heading'] or 'Introduction'}”"
+                shown.append(
+                    (label + ("" if previous else " (new)"), word_diff(old_text, new_text))
+                )
+        for entry in before.values():
+            label = f"Section “{entry['heading'] or 'Introduction'}” (removed)"
+            shown.append((label, word_diff(_section_text(entry), "")))
+    else:
+        headings = dict(
+            Section.objects.filter(pk__in=old["sections"] + new["sections"]).values_list(
+                "pk", "heading"
+            )
+        )
+        if old["sections"] != new["sections"]:
+            listing = lambda ids: "\n".join(headings.get(i) or "Introduction" for i in ids)  # noqa: E731
+            shown.append(
+                ("Sections shown", word_diff(listing(old["sections"]), listing(new["sections"])))
+            )
+        if old["facts"] != new["facts"]:
+            facts = lambda entries: "\n".join(f"{e['aspect']}: {e['text']}" for e in entries)  # noqa: E731
+            shown.append(("Comparison table", word_diff(facts(old["facts"]), facts(new["facts"]))))
+    return shown
+
+
+def _section_text(entry):
+    return f"{'#' * entry['level']} {entry['heading']}\n\n{entry['body']}".strip()

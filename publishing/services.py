@@ -1,0 +1,263 @@
+"""The clinical sign-off workflow: save a page's changes as a revision, submit it, review it,
+publish it (now or at its go-live time), restore an earlier one.
+
+Nothing here edits what patients see except `publish` (and `take_down`): a live page's
+changes wait in revisions until a clinical reviewer approves them, or a superuser publishes
+them giving a reason.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from enquiries.services import notify_staff
+from topics.models import TopicPage
+
+from .models import Revision
+from .pages import kind_of
+
+CLINICAL_REVIEWERS = "Clinical reviewers"
+BASELINE_SUMMARY = "The page as it was before its changes were kept as revisions"
+OPEN = (Revision.Status.DRAFT, Revision.Status.SUBMITTED, Revision.Status.SENT_BACK)
+
+
+class EditConflict(Exception):
+    """Someone saved the page after this editor opened it."""
+
+    def __init__(self, loaded, latest):
+        super().__init__(f"revision {latest.pk} was saved after {loaded.pk if loaded else 0}")
+        self.loaded, self.latest = loaded, latest
+
+
+class WorkflowError(Exception):
+    """A step the revision's state does not allow; the message says why, for staff."""
+
+
+def is_live(page):
+    return page.status == page.Status.PUBLISHED
+
+
+def latest_revision(page):
+    return Revision.objects.of(page).first()
+
+
+def pending_revision(page):
+    """The page's newest revision if it has not gone live: what editors are working on."""
+    latest = latest_revision(page)
+    return latest if latest and latest.status != Revision.Status.PUBLISHED else None
+
+
+def current_content(page):
+    """What the page's editors see: its pending revision, or else what is live."""
+    pending = pending_revision(page)
+    return pending.content if pending else kind_of(page).snapshot(page)
+
+
+def edit_token(page):
+    """Changes whenever anyone saves the page: the id of its newest revision."""
+    latest = latest_revision(page)
+    return str(latest.pk) if latest else "0"
+
+
+def check_not_changed_since(page, token):
+    """Raise EditConflict if the page was saved by anyone since `token` was taken. Locks
+    the page's row until the transaction ends, so two saves cannot both pass."""
+    type(page).objects.select_for_update().filter(pk=page.pk).first()
+    latest = latest_revision(page)
+    if latest and str(latest.pk) != str(token):
+        loaded = Revision.objects.filter(pk=token).first() if str(token).isdigit() else None
+        loaded = loaded or Revision.objects.of(page).order_by("id").first()
+        raise EditConflict(loaded, latest)
+
+
+def ensure_baseline(page):
+    """Keep the page as it stands before its first revision, so that change can be undone."""
+    if not Revision.objects.of(page).exists():
+        Revision.objects.create(
+            page=page,
+            content=kind_of(page).snapshot(page),
+            summary=BASELINE_SUMMARY,
+            status=Revision.Status.PUBLISHED if is_live(page) else Revision.Status.DRAFT,
+        )
+
+
+@transaction.atomic
+def save_revision(page, content, *, user, restored_from=None):
+    """Keep `content` as the page's newest revision, a draft; say what changed in words."""
+    ensure_baseline(page)
+    previous = latest_revision(page)
+    changes = kind_of(page).describe(previous.content, content)
+    if restored_from:
+        summary = f"Restored revision {restored_from.pk}" + (
+            ": " + "; ".join(changes) if changes else ""
+        )
+    else:
+        summary = "; ".join(changes) or "Saved without changes"
+    return Revision.objects.create(
+        page=page,
+        content=content,
+        summary=summary[:500],
+        created_by=user,
+        restored_from=restored_from,
+    )
+
+
+@transaction.atomic
+def restore(revision, *, user):
+    """Make an earlier revision the page's newest draft again: never straight to live."""
+    page = revision.page
+    restored = save_revision(page, revision.content, user=user, restored_from=revision)
+    if not is_live(page):
+        kind_of(page).apply(page, revision.content)  # a draft page's rows are its working copy
+    return restored
+
+
+def reviewers():
+    return (
+        get_user_model()
+        .objects.filter(groups__name=CLINICAL_REVIEWERS, is_active=True, is_staff=True)
+        .exclude(email="")
+    )
+
+
+@transaction.atomic
+def submit(page, *, user):
+    """Ask the clinical reviewers to review the page's newest revision; they are emailed."""
+    ensure_baseline(page)
+    revision = latest_revision(page)
+    if revision.status not in (Revision.Status.DRAFT, Revision.Status.SENT_BACK):
+        raise WorkflowError(f"Revision {revision.pk} is {revision.get_status_display().lower()}.")
+    if (
+        revision.status == Revision.Status.DRAFT
+        and revision.summary == BASELINE_SUMMARY
+        and is_live(page)
+    ):
+        raise WorkflowError("There are no changes to submit: the page is as it was published.")
+    revision.status = Revision.Status.SUBMITTED
+    revision.submitted_by, revision.submitted_at = user, timezone.now()
+    revision.save()
+    notify_staff(
+        recipients=reviewers().values_list("email", flat=True),
+        subject=f"A page change is waiting for clinical review (revision {revision.pk})",
+        admin_path=reverse("admin:publishing_revision_review", args=[revision.pk]),
+    )
+    return revision
+
+
+def _check_reviewable(revision):
+    if revision.status != Revision.Status.SUBMITTED:
+        raise WorkflowError(
+            f"Revision {revision.pk} is not waiting for review "
+            f"({revision.get_status_display().lower()})."
+        )
+
+
+@transaction.atomic
+def approve(revision, *, reviewer, credit, next_review_on):
+    """A clinical reviewer's sign-off: recorded with their name and credentials, review dates
+    set, and the revision published now or at the page's go-live time."""
+    _check_reviewable(revision)
+    if not credit.strip():
+        raise WorkflowError("Give your name and credentials, as they will be shown to patients.")
+    today = timezone.localdate()
+    if next_review_on <= today:
+        raise WorkflowError("The next review must be after today.")
+    page = revision.page
+    revision.reviewed_by, revision.reviewer_credit = reviewer, credit.strip()
+    revision.reviewed_at = timezone.now()
+    page.reviewed_by, page.last_reviewed_on, page.next_review_on = (
+        credit.strip(),
+        today,
+        next_review_on,
+    )
+    if page.go_live_at and page.go_live_at > timezone.now():
+        revision.status = Revision.Status.APPROVED
+        revision.save()
+        type(page).objects.filter(pk=page.pk).update(
+            reviewed_by=page.reviewed_by,
+            last_reviewed_on=today,
+            next_review_on=next_review_on,
+        )
+        return revision
+    return publish(revision, by=reviewer, page=page)
+
+
+@transaction.atomic
+def send_back(revision, *, reviewer, comment):
+    _check_reviewable(revision)
+    if not comment.strip():
+        raise WorkflowError("Say what needs changing, for the editor.")
+    revision.status = Revision.Status.SENT_BACK
+    revision.reviewed_by, revision.reviewed_at = reviewer, timezone.now()
+    revision.review_comment = comment.strip()
+    revision.save()
+    if revision.submitted_by and revision.submitted_by.email:
+        notify_staff(
+            recipients=[revision.submitted_by.email],
+            subject=f"A clinical reviewer sent back your change (revision {revision.pk})",
+            admin_path=reverse("admin:publishing_revision_review", args=[revision.pk]),
+        )
+    return revision
+
+
+@transaction.atomic
+def publish_without_review(revision, *, user, reason):
+    """A superuser's publication without clinical sign-off: only with a recorded reason."""
+    if not user.is_superuser:
+        raise WorkflowError("Only a superuser may publish without clinical review.")
+    if not reason.strip():
+        raise WorkflowError("Give the reason for publishing without clinical review.")
+    if revision.status == Revision.Status.PUBLISHED:
+        raise WorkflowError(f"Revision {revision.pk} is already published.")
+    revision.unreviewed_reason = reason.strip()
+    return publish(revision, by=user)
+
+
+def publish(revision, *, by, page=None):
+    """Put the revision into the page's rows, where patients see it. Only the steps above
+    call this: approval, a superuser's reasoned publication, or the go-live time."""
+    page = page or revision.page
+    was_live = is_live(page)
+    page.publish()
+    page.go_live_at = None
+    kind_of(page).apply(page, revision.content)
+    if was_live and isinstance(page, Article):
+        page.record_update()
+    revision.status = Revision.Status.PUBLISHED
+    revision.published_by, revision.published_at = by, timezone.now()
+    revision.save()
+    return revision
+
+
+@transaction.atomic
+def take_down(page):
+    """Unpublish the page (an editor's decision, or its take-down time)."""
+    page.unpublish()
+    page.expires_at = None
+    type(page).objects.filter(pk=page.pk).update(status=page.status, expires_at=None)
+
+
+def publish_due(now=None):
+    """The background worker's pass: publish approved revisions whose go-live time has come,
+    take down pages whose time is up. Returns how many of each."""
+    now = now or timezone.now()
+    published = taken_down = 0
+    for model in (Article, TopicPage):
+        for page in model.objects.filter(go_live_at__lte=now):
+            revision = latest_revision(page)
+            if revision and revision.status == Revision.Status.APPROVED:
+                publish(revision, by=revision.reviewed_by, page=page)
+                published += 1
+        for page in model.objects.filter(expires_at__lte=now, status=model.Status.PUBLISHED):
+            take_down(page)
+            taken_down += 1
+    return {"published": published, "taken_down": taken_down}
+
+
+def default_next_review(today=None):
+    return (today or timezone.localdate()) + datetime.timedelta(days=settings.REVIEW_INTERVAL_DAYS)

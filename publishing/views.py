@@ -1,0 +1,50 @@
+"""Staff previews of a revision: the page exactly as patients would see it once published."""
+
+from django.shortcuts import get_object_or_404
+
+from articles.models import Article, Section
+from articles.views import ArticlePreviewView
+from topics.models import TopicPage
+from topics.views import TopicPreviewView
+
+from .models import Revision
+from .pages import kind_of
+
+
+def _revision(view):
+    return get_object_or_404(Revision, pk=view.kwargs["pk"])
+
+
+class ArticleRevisionPreview(ArticlePreviewView):
+    def get_object(self, queryset=None):
+        revision = _revision(self)
+        article = get_object_or_404(Article, pk=revision.object_id)
+        article, self.sections = kind_of(article).overlay(article, revision.content)
+        return article
+
+    def page_sections(self):
+        return self.sections
+
+
+class TopicRevisionPreview(TopicPreviewView):
+    def get_object(self, queryset=None):
+        revision = _revision(self)
+        page = get_object_or_404(TopicPage, pk=revision.object_id)
+        self.section_ids = revision.content["sections"]
+        return kind_of(page).overlay(page, revision.content)
+
+    def page_sections(self):
+        found = Section.objects.select_related("article").in_bulk(self.section_ids)
+        return [
+            found[pk]
+            for pk in self.section_ids
+            if pk in found and found[pk].article.status == Article.Status.PUBLISHED
+        ]
+
+
+def revision_preview(request, pk):
+    revision = get_object_or_404(Revision, pk=pk)
+    view = (
+        ArticleRevisionPreview if revision.content_type.model == "article" else TopicRevisionPreview
+    )
+    return view.as_view()(request, pk=pk)

@@ -1,0 +1,16 @@
+"""Read an admin form as a browser would post it, for tests that save as staff do."""
+
+import lxml.html
+
+
+def form_values(response, field="title"):
+    """The values of the page's main form (the one holding `field`), as a browser posts them."""
+    assert response.status_code == 200, response.status_code
+    document = lxml.html.fromstring(response.content.decode())
+    form = next(f for f in document.forms if field in f.fields)
+    textareas = {element.name for element in form.xpath(".//textarea")}
+    # A textarea's first newline belongs to the markup, as browsers read it.
+    return {
+        name: value.removeprefix("\n") if name in textareas else value
+        for name, value in form.form_values()
+    }

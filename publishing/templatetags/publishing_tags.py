@@ -15,3 +15,19 @@ def next_after(revisions, revision):
     revisions = list(revisions)
     index = revisions.index(revision)
     return revisions[index + 1] if index + 1 < len(revisions) else None
+
+
+@register.inclusion_tag("admin/publishing/waiting_for_review.html", takes_context=True)
+def waiting_for_review(context):
+    """The admin home's list of changes waiting for a clinical reviewer, oldest first."""
+    from ..models import Revision
+
+    user = context["request"].user
+    if not user.has_perm("publishing.view_revision"):
+        return {"shown": False}
+    waiting = list(Revision.objects.waiting_for_review().select_related("submitted_by")[:20])
+    return {
+        "shown": True,
+        "waiting": waiting,
+        "may_review": user.has_perm("publishing.review_revision"),
+    }

@@ -1,41 +1,64 @@
-"""A content editor edits, previews, publishes, then restores an earlier version."""
+"""Clinic staff in a real browser: an editor edits a live page and submits it, a clinical
+reviewer approves it, the public page changes; an earlier revision is restored the same way."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from articles.models import Article
-
 pytestmark = pytest.mark.browser
 GUIDE = "ketamine-therapy-for-depression-guide"
 NEW_TEXT = "Plan a quiet evening after each session; our nurses will explain why."
+SECTION_LINK = "Post-Treatment Recovery (A Guide to Ketamine Therapy for Depression)"
+
+
+def _staff(username, group, **fields):
+    user = get_user_model().objects.create_user(
+        username,
+        email=f"{username}@clinic.example",
+        password=f"{username} long passphrase",
+        is_staff=True,
+        **fields,
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
 
 
 @pytest.fixture
 def editor(site):
-    user = get_user_model().objects.create_user(
-        "carla", email="carla@clinic.example", password="a long editor passphrase", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Content editors"))
-    Article.objects.filter(slug=GUIDE).update(status=Article.Status.DRAFT)
-    return user
+    return _staff("carla", "Content editors")
 
 
-def test_edit_preview_publish_and_restore(site, editor, desktop_page, client):
-    page = desktop_page
-    assert client.get(f"/articles/{GUIDE}/").status_code == 404  # a draft to begin with
+@pytest.fixture
+def reviewer(site):
+    return _staff("rhea", "Clinical reviewers", first_name="Rhea", last_name="Ward")
 
+
+def _sign_in(page, site, username):
     page.goto(site.url + "/admin/login/")
-    page.get_by_label("Username").fill("carla")
-    page.get_by_label("Password").fill("a long editor passphrase")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(f"{username} long passphrase")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("link", name="Review schedule")).to_be_visible()
 
+
+def _approve(page, site, credit):
+    page.goto(site.url + "/admin/")
+    waiting = page.locator("#waiting-for-review")
+    waiting.get_by_role("link", name="A Guide to Ketamine Therapy for Depression").click()
+    expect(page.locator(".revision-diff ins").first).to_be_visible()
+    approve = page.locator("#approve-form")
+    approve.get_by_label("Your name and credentials").fill(credit)
+    approve.get_by_role("button", name="Approve and publish now").click()
+    expect(page.locator(".messagelist")).to_contain_text("Approved and published")
+
+
+def test_edit_submit_approve_and_restore(site, editor, reviewer, browser, client):
+    staff = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = staff.new_page()
+    _sign_in(page, site, "carla")
     page.goto(site.url + "/admin/articles/section/?q=Post-Treatment")
-    page.get_by_role(
-        "link", name="Post-Treatment Recovery (A Guide to Ketamine Therapy for Depression)"
-    ).click()
+    page.get_by_role("link", name=SECTION_LINK).click()
     body = page.locator("textarea[name=body]")
     original = body.input_value()
     body.fill(NEW_TEXT)
@@ -43,35 +66,55 @@ def test_edit_preview_publish_and_restore(site, editor, desktop_page, client):
     with page.expect_popup() as popup_info:
         page.get_by_role("button", name="Preview changes on the article page").click()
     preview = popup_info.value
-    expect(preview.locator(".preview-banner")).to_contain_text("draft")
     expect(preview.locator("#post-treatment-recovery")).to_contain_text(NEW_TEXT)
     preview.close()
 
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(".messagelist")).to_contain_text("saved as a draft")
+    assert NEW_TEXT not in client.get(f"/articles/{GUIDE}/").content.decode()
 
     page.goto(site.url + "/admin/articles/article/")
     page.get_by_role("row", name="A Guide to Ketamine Therapy for Depression").get_by_role(
         "checkbox"
     ).check()
-    page.locator("select[name=action]").select_option("publish")
+    page.locator("select[name=action]").select_option("submit_for_review")
     page.get_by_role("button", name="Go").click()
-    expect(page.locator(".messagelist")).to_contain_text("Published 1")
+    expect(page.locator(".messagelist")).to_contain_text("Submitted for clinical review")
+    assert NEW_TEXT not in client.get(f"/articles/{GUIDE}/").content.decode()
+    staff.close()
 
+    reviewing = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = reviewing.new_page()
+    _sign_in(page, site, "rhea")
+    _approve(page, site, "Rhea Ward, MD")
     page.goto(site.url + f"/articles/{GUIDE}/")
     expect(page.locator("#post-treatment-recovery")).to_contain_text(NEW_TEXT)
+    expect(page.locator("main")).to_contain_text("Rhea Ward, MD")
+    reviewing.close()
 
-    page.goto(site.url + "/admin/articles/section/?q=Post-Treatment")
-    page.get_by_role(
-        "link", name="Post-Treatment Recovery (A Guide to Ketamine Therapy for Depression)"
-    ).click()
-    page.get_by_role("link", name="History").click()
-    page.get_by_role("link", name="Compare with previous").first.click()
-    expect(page.locator(".diff ins").first).to_be_visible()
-    page.get_by_role("link", name="Restore the older version…").click()
-    page.get_by_role("button", name="Revert").click()
+    # Undo: the editor restores the revision before the change, as a new draft.
+    staff = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = staff.new_page()
+    _sign_in(page, site, "carla")
+    page.goto(site.url + "/admin/articles/article/")
+    page.get_by_role("link", name="A Guide to Ketamine Therapy for Depression").click()
+    page.get_by_role("link", name="All revisions").click()
+    rows = page.locator("#page-revisions tbody tr")
+    expect(rows).to_have_count(2)  # newest first: the approved edit, then the page as it was
+    rows.last.get_by_role("link").first.click()
+    page.get_by_role("button", name="Restore this revision as a new draft").click()
+    expect(page.locator(".messagelist")).to_contain_text("restored as a new draft")
+    page.get_by_role("button", name="Submit for clinical review").click()
+    expect(page.locator(".messagelist")).to_contain_text("Submitted for clinical review")
+    staff.close()
+    assert NEW_TEXT in client.get(f"/articles/{GUIDE}/").content.decode()
 
+    reviewing = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = reviewing.new_page()
+    _sign_in(page, site, "rhea")
+    _approve(page, site, "Rhea Ward, MD")
     page.goto(site.url + f"/articles/{GUIDE}/")
     section = page.locator("#post-treatment-recovery")
     expect(section).not_to_contain_text(NEW_TEXT)
     expect(section).to_contain_text(original.split(".")[0])
+    reviewing.close()

@@ -153,3 +153,29 @@ def test_a_superuser_publishes_without_review_only_giving_a_reason(editor, super
     revision.refresh_from_db()
     assert revision.unreviewed_reason == "A dosage error had to come down at once."
     assert Article.objects.get(pk=during.article_id).last_reviewed_on is None  # not reviewed
+
+
+def test_reviewers_see_what_waits_for_them_on_the_admin_home(editor, reviewer):
+    during = Section.objects.get(anchor="during-treatment")
+    home = reviewer.get("/admin/").content.decode()
+    assert "Waiting for clinical review" in home and "Nothing is waiting for review." in home
+    _edit_section(editor, during, NEW_TEXT)
+    revision = Revision.objects.of(during.article).first()
+    editor.post(f"/admin/publishing/revision/{revision.pk}/review/", {"action": "submit"})
+    home = reviewer.get("/admin/").content.decode()
+    assert f"/admin/publishing/revision/{revision.pk}/review/" in home
+    assert during.article.title in home
+    review = reviewer.get(f"/admin/publishing/revision/{revision.pk}/review/").content.decode()
+    assert "Approve and publish" in review and "<ins>" in review  # the change, word by word
+
+
+def test_the_preview_shows_the_pending_change_as_patients_will_see_it(editor, client):
+    during = Section.objects.get(anchor="during-treatment")
+    _edit_section(editor, during, NEW_TEXT)
+    revision = Revision.objects.of(during.article).first()
+    preview = editor.get(f"/admin/publishing/revision/{revision.pk}/preview/")
+    assert preview.status_code == 200
+    assert NEW_TEXT in preview.content.decode()
+    assert "no-store" in preview["Cache-Control"]
+    assert NEW_TEXT not in client.get(during.article.get_absolute_url()).content.decode()
+    assert client.get(f"/admin/publishing/revision/{revision.pk}/preview/").status_code == 302

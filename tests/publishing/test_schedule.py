@@ -1,0 +1,103 @@
+"""Go-live and take-down times: acted on by the background worker, not before their time."""
+
+import datetime
+import os
+import signal
+import threading
+import time
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.models import Article
+from publishing import services
+from publishing.models import Revision
+from tests.factories import make_article, publish_pending
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scheduled_draft():
+    article = make_article(
+        title="An article for next week", status=Article.Status.DRAFT, sections=["Its text."]
+    )
+    article.go_live_at = timezone.now() + datetime.timedelta(hours=2)
+    article.save()
+    return article
+
+
+def test_an_approved_page_goes_live_when_the_worker_runs_after_its_time(scheduled_draft, client):
+    revision = publish_pending(scheduled_draft)
+    assert revision.status == Revision.Status.APPROVED
+    assert client.get(scheduled_draft.get_absolute_url()).status_code == 404
+    # Before its time, a pass of the worker leaves it.
+    assert services.publish_due()["published"] == 0
+    assert client.get(scheduled_draft.get_absolute_url()).status_code == 404
+    later = scheduled_draft.go_live_at + datetime.timedelta(seconds=1)
+    assert services.publish_due(now=later) == {"published": 1, "taken_down": 0}
+    assert client.get(scheduled_draft.get_absolute_url()).status_code == 200
+    scheduled_draft.refresh_from_db()
+    assert scheduled_draft.go_live_at is None
+    assert Revision.objects.of(scheduled_draft).first().status == Revision.Status.PUBLISHED
+
+
+def test_an_unapproved_page_does_not_go_live_at_its_time(scheduled_draft, client):
+    later = scheduled_draft.go_live_at + datetime.timedelta(seconds=1)
+    assert services.publish_due(now=later)["published"] == 0
+    assert client.get(scheduled_draft.get_absolute_url()).status_code == 404
+
+
+def test_a_page_comes_down_at_its_take_down_time_and_not_before(client):
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    article.expires_at = timezone.now() + datetime.timedelta(minutes=30)
+    article.save()
+    assert services.publish_due()["taken_down"] == 0
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert services.publish_due(now=article.expires_at)["taken_down"] == 1
+    assert client.get(article.get_absolute_url()).status_code == 404
+    article.refresh_from_db()
+    assert article.expires_at is None  # republishing does not take it down again
+
+
+def test_the_command_runs_one_pass(client, capsys):
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    article.expires_at = timezone.now() - datetime.timedelta(seconds=1)
+    article.save()
+    call_command("publish_scheduled")
+    assert "took down 1 page(s)" in capsys.readouterr().out
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_the_background_worker_takes_a_page_down_on_time(committed_seed):
+    """The worker `make run` starts, run here as a command: once the time has passed, within
+    a poll, the page is down; SIGTERM then ends it cleanly."""
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    article.expires_at = timezone.now() + datetime.timedelta(seconds=1)
+    article.save()
+    seen_before_time = []
+
+    def stop_when_taken_down():
+        seen_before_time.append(Article.objects.get(pk=article.pk).status)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if Article.objects.get(pk=article.pk).status == Article.Status.DRAFT:
+                break
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    watcher = threading.Thread(target=stop_when_taken_down)
+    watcher.start()
+    try:
+        began = time.monotonic()
+        call_command("notification_worker", poll=0.1)  # returns once SIGTERM arrives
+        took = time.monotonic() - began
+    finally:
+        watcher.join()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    assert seen_before_time == [Article.Status.PUBLISHED]
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
+    assert took < 20

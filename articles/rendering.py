@@ -17,7 +17,6 @@ from references.citations import (
     MARKER_ATTRIBUTE,
     MARKER_TAG,
     CitationExtension,
-    label_citations,
     without_markers,
 )
 
@@ -85,11 +84,6 @@ def render_markdown(text):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-
-
-def render_preview(text):
-    """The admin's live preview: the public rendering, with citations shown by key."""
-    return label_citations(render_markdown(text))
 
 
 # Raw HTML whose content the sanitizer drops along with the element: unclosed, such an

@@ -255,7 +255,7 @@ LOGGING = {
 
 # django-markdownx: the admin preview uses the same sanitizing renderer as
 # public pages, and uploads take raster images only (an SVG can carry script).
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.render_preview"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.preview.render_preview"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp"]
 IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 MARKDOWNX_UPLOAD_MAX_SIZE = IMAGE_UPLOAD_MAX_BYTES

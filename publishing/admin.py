@@ -15,13 +15,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.formsets import all_valid
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
 from articles.admin import ArticleAdmin as PlainArticleAdmin
 from articles.admin import SectionInline as PlainSectionInline
@@ -38,6 +42,7 @@ from . import services
 from .models import Revision
 from .pages import SECTION_FIELDS, differences, kind_of
 from .services import EditConflict, WorkflowError, is_live
+from .views import ArticleContentPreview
 
 REVIEW_FIELDS = ["reviewed_by", "last_reviewed_on", "next_review_on"]
 
@@ -341,6 +346,45 @@ class RevisionedPageAdmin(WholePageRestoreOnly):
 @admin.register(Article)
 class ArticleAdmin(RevisionedPageAdmin, PlainArticleAdmin):
     inlines = [SectionInline]
+    change_form_template = "admin/publishing/article_change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/preview-changes/",
+                self.admin_site.admin_view(self.preview_changes_view),
+                name="articles_article_preview_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(require_POST)
+    def preview_changes_view(self, request, object_id):
+        """The article with the form's unsaved edits, sections edited inline included, as
+        patients would see it. Nothing is saved, not even an uploaded image."""
+        with transaction.atomic():
+            article = self.get_object(request, str(object_id))
+            if article is None or not self.has_view_permission(request, article):
+                raise PermissionDenied
+            form = self.get_form(request, article, change=True)(
+                request.POST, request.FILES, instance=article
+            )
+            form_valid = form.is_valid()
+            formsets, _ = self._create_formsets(request, form.instance, change=True)
+            if not (form_valid and all_valid(formsets)):
+                errors = [str(form.errors)] + [str(f.errors) for f in formsets if any(f.errors)]
+                return TemplateResponse(
+                    request,
+                    "admin/publishing/preview_errors.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "title": "Fix the form first",
+                        "errors": errors,
+                    },
+                )
+            content = self.content_from_forms(form.instance, formsets, store_image=False)
+        return ArticleContentPreview.as_view(content=content)(request, pk=article.pk)
+
     fieldsets = [
         *PlainArticleAdmin.fieldsets,
         ("Schedule", {"fields": [("go_live_at", "expires_at")]}),
@@ -359,8 +403,9 @@ class ArticleAdmin(RevisionedPageAdmin, PlainArticleAdmin):
             )
         }
 
-    def content_from_forms(self, article, formsets):
-        store_featured_image(article)  # a new upload is stored now; the revision names it
+    def content_from_forms(self, article, formsets, *, store_image=True):
+        if store_image:
+            store_featured_image(article)  # a new upload is stored now; the revision names it
         current = services.current_content(article)["sections"]
         current = {
             entry["id"]: Section(
@@ -420,7 +465,7 @@ class TopicPageAdmin(RevisionedPageAdmin, PlainTopicPageAdmin):
                 )
         page._draft_inlines = {TopicSection: (shown, added), TreatmentFact: (kept, new)}
 
-    def content_from_forms(self, page, formsets):
+    def content_from_forms(self, page, formsets, *, store_image=True):
         by_model = {formset.model: formset for formset in formsets}
         current = services.current_content(page)
         rows_by_section = {row.section_id: row for row in TopicSection.objects.filter(page=page)}

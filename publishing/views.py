@@ -12,18 +12,38 @@ from .pages import kind_of
 
 
 def _revision(view):
-    return get_object_or_404(Revision, pk=view.kwargs["pk"])
+    return get_object_or_404(Revision, pk=view.kwargs["revision"])
 
 
-class ArticleRevisionPreview(ArticlePreviewView):
+class ArticleContentPreview(ArticlePreviewView):
+    """An article as given `content` (a revision's, or a form's unsaved edits) would show it."""
+
+    content = None
+    http_method_names = ["get", "post"]
+
+    def post(self, request, *args, **kwargs):
+        return self.get(request, *args, **kwargs)
+
     def get_object(self, queryset=None):
-        revision = _revision(self)
-        article = get_object_or_404(Article, pk=revision.object_id)
-        article, self.sections = kind_of(article).overlay(article, revision.content)
+        article = get_object_or_404(Article, pk=self.kwargs["pk"])
+        article, self.sections = kind_of(article).overlay(article, self.get_content())
         return article
+
+    def get_content(self):
+        return self.content
 
     def page_sections(self):
         return self.sections
+
+
+class ArticleRevisionPreview(ArticleContentPreview):
+    def get_object(self, queryset=None):
+        self.revision = _revision(self)
+        self.kwargs["pk"] = self.revision.object_id
+        return super().get_object(queryset)
+
+    def get_content(self):
+        return self.revision.content
 
 
 class TopicRevisionPreview(TopicPreviewView):
@@ -47,4 +67,4 @@ def revision_preview(request, pk):
     view = (
         ArticleRevisionPreview if revision.content_type.model == "article" else TopicRevisionPreview
     )
-    return view.as_view()(request, pk=pk)
+    return view.as_view()(request, pk=pk, revision=pk)

@@ -63,16 +63,6 @@ def cited_keys(html):
     return list(keys)
 
 
-def label_citations(html):
-    """Show markers as their keys, e.g. `[@zunszain2013]`, for the editor's preview."""
-    return _MARKER.sub(
-        lambda m: format_html(
-            '<sup class="citation">[{}]</sup>', ", ".join(f"@{key}" for key in m.group(1).split())
-        ),
-        html,
-    )
-
-
 @dataclass
 class CitedReference:
     number: int

@@ -66,8 +66,22 @@ def test_staff_preview_is_the_sanitized_rendering(staff_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<strong>hi</strong>" in html
-    assert "[@zunszain2013]" in html
     assert "<script" not in html
+    # Numbered and listed as on the page, not shown as the raw key.
+    assert "[@zunszain2013]" not in html
+    assert '<sup class="citation">' in html and ">1</a>" in html
+    assert "Zunszain" in html  # the formatted reference under the preview
+    assert "&lt;" not in html  # its markup rendered, not shown as text
+
+
+def test_the_preview_flags_an_unknown_key_at_once(staff_client):
+    response = staff_client.post(
+        PREVIEW_URL, {"content": "A claim [@zunszain2013; @smith-1999-typo]."}
+    )
+    html = response.content.decode()
+    assert "Unknown citation key: @smith-1999-typo" in html
+    assert "saving will be refused" in html
+    assert "Zunszain" in html and "smith-1999-typo" not in html.split("</p>", 1)[1]
 
 
 def test_staff_without_content_permission_cannot_upload(client, settings, django_user_model):

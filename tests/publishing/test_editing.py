@@ -159,3 +159,26 @@ def test_a_topic_pages_section_list_is_kept_as_a_revision_until_approved(editor,
     revision = Revision.objects.of(safety).first()
     assert len(revision.content["sections"]) == safety.topic_sections.count() - 1
     assert "removed section" in revision.summary
+
+
+def test_preview_changes_shows_inline_section_edits_and_saves_nothing(editor, client, article):
+    first = article.sections.order_by("position").first()
+    data = _article_form(editor, article)
+    data[f"{_section_prefix(data, first)}-body"] = "An opening rewritten inline, only previewed."
+    revisions = Revision.objects.count()
+    response = editor.post(f"/admin/articles/article/{article.pk}/preview-changes/", data)
+    assert response.status_code == 200
+    assert "An opening rewritten inline, only previewed." in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert Revision.objects.count() == revisions
+    assert "only previewed" not in client.get(article.get_absolute_url()).content.decode()
+    change_form = editor.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert f"/admin/articles/article/{article.pk}/preview-changes/" in change_form
+
+
+def test_preview_changes_of_an_invalid_form_says_what_to_fix(editor, article):
+    data = _article_form(editor, article)
+    data["title"] = ""
+    response = editor.post(f"/admin/articles/article/{article.pk}/preview-changes/", data)
+    assert response.status_code == 200
+    assert "correct these in the form" in response.content.decode()

@@ -15,7 +15,7 @@ from references.admin import ReferenceAdmin as PlainReferenceAdmin
 from references.admin import ReferenceForm
 from references.models import Reference
 
-from .history import word_diff
+from .history import PlainWordsHistory, word_diff
 from .models import Article, Section
 from .readability import GRADE_LIMIT, reading_grade, uncited_claims
 from .services import save_article, save_section
@@ -73,7 +73,7 @@ def preview_link(url_name, obj, label="Preview as patients will see it"):
     )
 
 
-class PublishingAdmin(SimpleHistoryAdmin):
+class PublishingAdmin(PlainWordsHistory, SimpleHistoryAdmin):
     """Publish and unpublish actions, and a preview link, for articles and topic pages."""
 
     actions = ["publish", "unpublish"]
@@ -196,7 +196,7 @@ class ArticleAdmin(PublishingAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(SimpleHistoryAdmin):
+class SectionAdmin(PlainWordsHistory, SimpleHistoryAdmin):
     list_display = ["__str__", "article", "position", "level", "grade", "uncited"]
     list_filter = ["article"]
     search_fields = ["heading", "body", "article__title"]
@@ -310,7 +310,7 @@ admin.site.unregister(Reference)
 
 
 @admin.register(Reference)
-class ReferenceAdmin(PlainReferenceAdmin):
+class ReferenceAdmin(PlainWordsHistory, PlainReferenceAdmin):
     form = CitedReferenceForm
     readonly_fields = [*PlainReferenceAdmin.readonly_fields, "cited_in"]
     fieldsets = [

@@ -724,6 +724,7 @@ class RevisionAdmin(admin.ModelAdmin):
             action = request.POST.get("action")
             outcome = self._act(request, revision, action, forms_shown)
             if outcome:
+                self._log(request, page, f"Revision {revision.pk}: {outcome}")
                 self.message_user(request, outcome, messages.SUCCESS)
                 return redirect("admin:publishing_revision_review", revision.pk)
         latest = services.latest_revision(page)
@@ -760,6 +761,10 @@ class RevisionAdmin(admin.ModelAdmin):
             losing=self._removed_sections_shown_elsewhere(page, revision),
         )
         return TemplateResponse(request, "admin/publishing/review.html", context)
+
+    def _log(self, request, page, message):
+        """In the page's own admin history: who submitted, approved, restored what."""
+        self.admin_site._registry[type(page)].log_change(request, page, message)
 
     def _removed_sections_shown_elsewhere(self, page, revision):
         if not isinstance(page, Article):
@@ -833,6 +838,11 @@ class RevisionAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return redirect("admin:publishing_revision_review", pk)
         restored = services.restore(revision, user=request.user)
+        self._log(
+            request,
+            page,
+            f"Restored revision {revision.pk} as a new draft (revision {restored.pk}).",
+        )
         self.message_user(
             request,
             f"Revision {revision.pk} is restored as a new draft (revision {restored.pk}). "

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import MARKDOWN_EDITOR, REVIEW_FIELDSET, PublishingAdmin
 from articles.admin import SectionAdmin as ArticleSectionAdmin
+from articles.history import PlainWordsHistory
 from articles.models import Section
 
 from .models import TopicPage, TopicSection, TreatmentFact
@@ -58,7 +59,7 @@ class TopicPageAdmin(PublishingAdmin):
 
 
 @admin.register(TreatmentFact)
-class TreatmentFactAdmin(SimpleHistoryAdmin):
+class TreatmentFactAdmin(PlainWordsHistory, SimpleHistoryAdmin):
     list_display = ["treatment", "aspect", "text", "section"]
     list_filter = ["treatment", "aspect"]
     list_select_related = ["treatment", "section__article"]

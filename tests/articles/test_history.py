@@ -104,3 +104,13 @@ def test_a_reference_is_restored_from_its_history(staff_client):
     assert staff_client.post(form_url, data).status_code == 302
     reference.refresh_from_db()
     assert reference.title == original_title
+
+
+def test_the_history_list_says_what_changed_in_words(staff_client, section):
+    article = section.article
+    article.status = Article.Status.DRAFT  # a draft: the edit is saved to the rows at once
+    article.save()
+    _edit(staff_client, section, section.body + " Three more words.")
+    page = staff_client.get(f"/admin/articles/section/{section.pk}/history/").content.decode()
+    assert "3 words added, 0 words removed" in page
+    assert "chars]" not in page

@@ -179,3 +179,48 @@ def test_the_preview_shows_the_pending_change_as_patients_will_see_it(editor, cl
     assert "no-store" in preview["Cache-Control"]
     assert NEW_TEXT not in client.get(during.article.get_absolute_url()).content.decode()
     assert client.get(f"/admin/publishing/revision/{revision.pk}/preview/").status_code == 302
+
+
+def test_approving_a_topic_pages_revision_changes_the_public_page(editor, reviewer, client):
+    safety = TopicPage.objects.get(slug="safety")
+    removed = safety.topic_sections.order_by("position").first().section
+    data = form_values(editor.get(f"/admin/topics/topicpage/{safety.pk}/change/"))
+    data["topic_sections-0-DELETE"] = "on"
+    editor.post(f"/admin/topics/topicpage/{safety.pk}/change/", data)
+    assert f'id="{removed.anchor}"' in client.get("/safety/").content.decode()
+    revision = Revision.objects.of(safety).first()
+    editor.post(f"/admin/publishing/revision/{revision.pk}/review/", {"action": "submit"})
+    reviewer.post(
+        f"/admin/publishing/revision/{revision.pk}/review/",
+        {"action": "approve", "credit": "Rhea Ward, MD", "next_review_on": "2030-01-01"},
+    )
+    assert f'id="{removed.anchor}"' not in client.get("/safety/").content.decode()
+    # The admin's log (its "Recent actions") says who did what, in words.
+    from django.contrib.admin.models import LogEntry
+
+    entry = LogEntry.objects.get(object_id=str(safety.pk), change_message__contains="Approved")
+    assert entry.user == reviewer.user
+    assert (
+        entry.get_change_message()
+        == f"Revision {revision.pk}: Approved and published. Patients see it now."
+    )
+    listing = editor.get(f"/admin/publishing/revision/page/topicpage/{safety.pk}/").content.decode()
+    assert "Published: Rhea Ward, MD" in listing
+
+
+def test_a_live_pages_parts_are_not_changed_or_deleted_around_review(editor):
+    during = Section.objects.get(anchor="during-treatment")
+    assert (
+        editor.post(f"/admin/articles/section/{during.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Section.objects.filter(pk=during.pk).exists()
+    fact = TopicPage.objects.get(slug="iv-ketamine-infusion").facts.first()
+    url = f"/admin/topics/treatmentfact/{fact.pk}/change/"
+    data = form_values(editor.get(url), field="text")
+    data["text"] = "Changed around review"
+    response = editor.post(url, data)
+    assert response.status_code == 200
+    assert (
+        "is published: change its comparison entries on its own page" in response.content.decode()
+    )

@@ -238,7 +238,9 @@ class RevisionedPageAdmin(WholePageRestoreOnly):
                 formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             return
         super().save_related(request, form, formsets, change)
-        services.save_revision(page, kind_of(page).snapshot(page), user=request.user)
+        services.save_revision(
+            page, kind_of(page).snapshot(page), user=request.user, created=not change
+        )
 
     def response_change(self, request, obj):
         if getattr(obj, "_keep_as_revision", False):

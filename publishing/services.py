@@ -87,8 +87,13 @@ def ensure_baseline(page):
 
 
 @transaction.atomic
-def save_revision(page, content, *, user, restored_from=None):
-    """Keep `content` as the page's newest revision, a draft; say what changed in words."""
+def save_revision(page, content, *, user, restored_from=None, created=False):
+    """Keep `content` as the page's newest revision, a draft; say what changed in words.
+    `created`: the page was just made, and this is its first version."""
+    if created and not Revision.objects.of(page).exists():
+        return Revision.objects.create(
+            page=page, content=content, summary="Created the page", created_by=user
+        )
     ensure_baseline(page)
     previous = latest_revision(page)
     changes = kind_of(page).describe(previous.content, content)

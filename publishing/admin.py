@@ -11,11 +11,13 @@ admins again, so that:
 - every page has its revisions: compare any two, restore one as a new draft.
 """
 
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.forms.formsets import all_valid
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
@@ -30,7 +32,10 @@ from django.views.decorators.http import require_POST
 from articles.admin import ArticleAdmin as PlainArticleAdmin
 from articles.admin import SectionInline as PlainSectionInline
 from articles.models import Article, Section
+from articles.rendering import render_markdown
 from articles.services import store_featured_image
+from references.citations import cited_keys
+from references.models import Reference
 from topics.admin import SectionAdmin as TopicsSectionAdmin
 from topics.admin import TopicPageAdmin as PlainTopicPageAdmin
 from topics.admin import TopicSectionInline as PlainTopicSectionInline
@@ -43,6 +48,8 @@ from .models import Revision
 from .pages import SECTION_FIELDS, differences, kind_of
 from .services import EditConflict, WorkflowError, is_live
 from .views import ArticleContentPreview
+
+logger = logging.getLogger(__name__)
 
 REVIEW_FIELDS = ["reviewed_by", "last_reviewed_on", "next_review_on"]
 
@@ -156,9 +163,18 @@ def formset_rows(formset, current):
         if existing or form.cleaned_data:
             rows.append((form.instance, form.instance.pk if existing else None))
         elif form.initial:  # a row the revision added, left as it was
-            rows.append((formset.model(**form.initial), None))
+            rows.append((_instance_from_initial(formset.model, form.initial), None))
     rows += [(obj, pk) for pk, obj in current.items() if pk not in spoken_for]
     return rows
+
+
+def _instance_from_initial(model, initial):
+    """An unsaved `model` from a form's initial data (foreign keys given as ids)."""
+    values = {}
+    for name, value in initial.items():
+        field = model._meta.get_field(name)
+        values[field.attname if field.is_relation else name] = getattr(value, "pk", value)
+    return model(**values)
 
 
 # The page admins -----------------------------------------------------------------------
@@ -226,6 +242,10 @@ class RevisionedPageAdmin(WholePageRestoreOnly):
             services.ensure_baseline(stored)  # the page as it stood, before this change
         if stored is not None and is_live(stored):
             obj._keep_as_revision = True  # patients keep seeing the published page
+            # The schedule is not content: a take-down time in particular must not wait.
+            type(obj).objects.filter(pk=obj.pk).update(
+                go_live_at=obj.go_live_at, expires_at=obj.expires_at
+            )
             return
         super().save_model(request, obj, form, change)
 
@@ -393,6 +413,7 @@ class ArticleAdmin(RevisionedPageAdmin, PlainArticleAdmin):
     ]
 
     def show_revision(self, article, content):
+        content = kind_of(article).normalized(article, content)
         article, sections = kind_of(article).overlay(article, content)
         article._draft_inlines = {
             Section: (
@@ -408,12 +429,12 @@ class ArticleAdmin(RevisionedPageAdmin, PlainArticleAdmin):
     def content_from_forms(self, article, formsets, *, store_image=True):
         if store_image:
             store_featured_image(article)  # a new upload is stored now; the revision names it
-        current = services.current_content(article)["sections"]
+        content = kind_of(article).normalized(article, services.current_content(article))
         current = {
             entry["id"]: Section(
                 pk=entry["id"], article=article, **{n: entry[n] for n in SECTION_FIELDS}
             )
-            for entry in current
+            for entry in content["sections"]
             if entry["id"]
         }
         rows = formset_rows(next(f for f in formsets if f.model is Section), current)
@@ -438,6 +459,7 @@ class TopicPageAdmin(RevisionedPageAdmin, PlainTopicPageAdmin):
     ]
 
     def show_revision(self, page, content):
+        content = kind_of(page).normalized(page, content)
         kind_of(page).overlay(page, content)
         rows = {row.section_id: row for row in TopicSection.objects.filter(page=page)}
         shown, added = [], []
@@ -469,7 +491,7 @@ class TopicPageAdmin(RevisionedPageAdmin, PlainTopicPageAdmin):
 
     def content_from_forms(self, page, formsets, *, store_image=True):
         by_model = {formset.model: formset for formset in formsets}
-        current = services.current_content(page)
+        current = kind_of(page).normalized(page, services.current_content(page))
         rows_by_section = {row.section_id: row for row in TopicSection.objects.filter(page=page)}
         current_rows = {}
         for position, section_id in enumerate(current["sections"], 1):
@@ -507,8 +529,47 @@ class TopicPageAdmin(RevisionedPageAdmin, PlainTopicPageAdmin):
 class SectionAdmin(WholePageRestoreOnly, TopicsSectionAdmin):
     """A section on its own: on a live article, a save becomes a revision of the article."""
 
+    change_form_template = "admin/publishing/section_change_form.html"
+
     def page_of(self, section):
         return section.article
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/preview-changes/",
+                self.admin_site.admin_view(self.preview_changes_view),
+                name="articles_section_preview_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(require_POST)
+    def preview_changes_view(self, request, object_id):
+        """The article as it will be with this section's unsaved edits: the other sections as
+        the article's newest revision has them, and unknown citation keys named."""
+        section = self.get_object(request, str(object_id))
+        if section is None or not self.has_view_permission(request, section):
+            raise PermissionDenied
+        article = section.article
+        content = kind_of(article).normalized(article, services.current_content(article))
+        body = request.POST.get("body", section.body)
+        for entry in content["sections"]:
+            if entry["id"] == section.pk:
+                entry["heading"] = request.POST.get("heading", section.heading)
+                entry["level"] = 3 if request.POST.get("level") == "3" else 2
+                entry["body"] = body
+        keys = cited_keys(render_markdown(body))
+        known = set(Reference.objects.filter(key__in=keys).values_list("key", flat=True))
+        warnings = [
+            f"Unknown citation key @{key}: saving will be refused until the reference exists."
+            for key in keys
+            if key not in known
+        ]
+        view = ArticleContentPreview.as_view(
+            content=content, edited_section_id=section.pk, warnings=warnings
+        )
+        return view(request, pk=article.pk)
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
@@ -531,13 +592,28 @@ class SectionAdmin(WholePageRestoreOnly, TopicsSectionAdmin):
                 setattr(section, name, entry[name])
         return section
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Moving a section to another article would take it off a live page unreviewed.
+        return [*fields, "article"] if obj is not None else fields
+
     def has_delete_permission(self, request, obj=None):
         if obj is not None and is_live(obj.article):
             return False  # remove it on the article's page, where the change goes to review
         return super().has_delete_permission(request, obj)
 
+    def delete_model(self, request, obj):
+        article = services.lock(obj.article)
+        services.ensure_baseline(article)
+        super().delete_model(request, obj)
+        services.save_revision(article, kind_of(article).snapshot(article), user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for section in queryset.select_related("article"):
+            self.delete_model(request, section)
+
     def save_model(self, request, obj, form, change):
-        article = Article.objects.get(pk=obj.article_id)
+        article = services.lock(Article.objects.get(pk=obj.article_id))
         if not is_live(article):
             services.ensure_baseline(article)
             super().save_model(request, obj, form, change)
@@ -591,6 +667,9 @@ class TreatmentFactForm(forms.ModelForm):
 
 @admin.register(TreatmentFact)
 class TreatmentFactAdmin(WholePageRestoreOnly, PlainTreatmentFactAdmin):
+    """On a draft page, a comparison entry saved or deleted here is kept in the page's
+    revisions too, so publishing a revision never brings back what was changed here."""
+
     form = TreatmentFactForm
 
     def page_of(self, fact):
@@ -600,6 +679,22 @@ class TreatmentFactAdmin(WholePageRestoreOnly, PlainTreatmentFactAdmin):
         if obj is not None and is_live(obj.treatment):
             return False
         return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        page = services.lock(TopicPage.objects.get(pk=obj.treatment_id))
+        services.ensure_baseline(page)
+        super().save_model(request, obj, form, change)
+        services.save_revision(page, kind_of(page).snapshot(page), user=request.user)
+
+    def delete_model(self, request, obj):
+        page = services.lock(obj.treatment)
+        services.ensure_baseline(page)
+        super().delete_model(request, obj)
+        services.save_revision(page, kind_of(page).snapshot(page), user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for fact in queryset.select_related("treatment"):
+            self.delete_model(request, fact)
 
 
 # Revisions: the review queue, review, compare, restore ------------------------------------
@@ -698,7 +793,10 @@ class RevisionAdmin(admin.ModelAdmin):
     def _revision(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return get_object_or_404(Revision, pk=pk)
+        revision = get_object_or_404(Revision, pk=pk)
+        if revision.page is None:
+            raise Http404("The page of this revision has been deleted.")
+        return revision
 
     def _context(self, request, title, **context):
         return {
@@ -737,8 +835,7 @@ class RevisionAdmin(admin.ModelAdmin):
             or Revision.objects.of(page).order_by("id").first()
         )
         may = {
-            "review": revision.status == Revision.Status.SUBMITTED
-            and user.has_perm("publishing.review_revision"),
+            "review": revision.status == Revision.Status.SUBMITTED and services.may_review(user),
             "submit": revision == latest
             and revision.status in (Revision.Status.DRAFT, Revision.Status.SENT_BACK)
             and user.has_perm("publishing.submit_revision"),
@@ -761,6 +858,7 @@ class RevisionAdmin(admin.ModelAdmin):
             forms=forms_shown,
             may=may,
             losing=self._removed_sections_shown_elsewhere(page, revision),
+            newer_publication=services.newer_publication(revision),
         )
         return TemplateResponse(request, "admin/publishing/review.html", context)
 
@@ -784,7 +882,7 @@ class RevisionAdmin(admin.ModelAdmin):
         user = request.user
         try:
             if action == "approve":
-                if not user.has_perm("publishing.review_revision"):
+                if not services.may_review(user):
                     raise PermissionDenied
                 form = forms_shown["approve"] = ApproveForm(request.POST)
                 if not form.is_valid():
@@ -800,7 +898,7 @@ class RevisionAdmin(admin.ModelAdmin):
                     return f"Approved. It goes live at {timezone.localtime(revision.page.go_live_at):%d %B %Y, %H:%M}."
                 return "Approved and published. Patients see it now."
             if action == "send_back":
-                if not user.has_perm("publishing.review_revision"):
+                if not services.may_review(user):
                     raise PermissionDenied
                 form = forms_shown["send_back"] = SendBackForm(request.POST)
                 if not form.is_valid():
@@ -823,6 +921,14 @@ class RevisionAdmin(admin.ModelAdmin):
         except (WorkflowError, ValueError) as error:
             messages.error(request, str(error))
             return None
+        except IntegrityError:
+            logger.exception("Revision %s: %s failed on the database.", revision.pk, action)
+            messages.error(
+                request,
+                "The page could not take this revision as it is. Nothing was published. Restore "
+                "it as a new draft, check it, and submit it again.",
+            )
+            return None
         messages.error(request, "Choose one of the buttons on this page.")
         return None
 
@@ -839,7 +945,11 @@ class RevisionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         if request.method != "POST":
             return redirect("admin:publishing_revision_review", pk)
-        restored = services.restore(revision, user=request.user)
+        try:
+            restored = services.restore(revision, user=request.user)
+        except ValueError as error:
+            messages.error(request, f"Revision {revision.pk} was not restored: {error}")
+            return redirect("admin:publishing_revision_review", pk)
         self._log(
             request,
             page,
@@ -856,7 +966,7 @@ class RevisionAdmin(admin.ModelAdmin):
     def compare_view(self, request, older, newer):
         old, new = self._revision(request, older), self._revision(request, newer)
         if (old.content_type_id, old.object_id) != (new.content_type_id, new.object_id):
-            raise PermissionDenied
+            raise Http404("These revisions are of two different pages.")
         page = new.page
         context = self._context(
             request,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 
 
 class PublishingConfig(AppConfig):
@@ -7,3 +8,14 @@ class PublishingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "publishing"
     verbose_name = "Review and publishing"
+
+    def ready(self):
+        from articles.models import Article
+        from topics.models import TopicPage
+
+        from .services import forget_revisions
+
+        for model in (Article, TopicPage):
+            post_delete.connect(
+                forget_revisions, sender=model, dispatch_uid=f"revisions-{model.__name__}"
+            )

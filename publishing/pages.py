@@ -8,10 +8,12 @@ dates, status and schedule are not content: they belong to the page, not to a re
 import datetime
 import uuid
 
+from django.core.files.images import get_image_dimensions
 from django.db import transaction
 from django.db.models import ProtectedError
 
 from articles.models import Article, Section
+from articles.rendering import render_markdown
 from articles.services import save_article, save_section
 from topics.models import TopicPage, TopicSection, TreatmentFact
 
@@ -76,11 +78,14 @@ class ArticlePages:
             ],
         }
 
-    def overlay(self, article, content):
+    def overlay(self, article, content, *, for_preview=False):
         """`article` with the revision's fields, and its sections as the revision has them:
         unsaved objects, for forms and previews."""
         for name, value in content["fields"].items():
             _set(article, name, value)
+        article.attribution_html = render_markdown(article.attribution)
+        if for_preview:
+            _size_unstored_image(article)
         stored = {s.pk: s for s in Section.objects.filter(article=article)}
         sections = []
         for entry in content["sections"]:
@@ -91,6 +96,15 @@ class ArticlePages:
             section.derive()
             sections.append(section)
         return article, sections
+
+    def normalized(self, article, content):
+        """`content` fit for the page as it is now: a section deleted since is a new one."""
+        existing = set(Section.objects.filter(article=article).values_list("pk", flat=True))
+        sections = [
+            {**entry, "id": entry["id"] if entry["id"] in existing else None}
+            for entry in content["sections"]
+        ]
+        return {**content, "sections": sections}
 
     def sections_removed(self, article, content):
         kept = {entry["id"] for entry in content["sections"] if entry["id"]}
@@ -114,12 +128,17 @@ class ArticlePages:
         changing = [s for s in sections if s.pk]
         for section in changing:
             Section.objects.filter(pk=section.pk).update(anchor=f"moving-{uuid.uuid4().hex}")
+        wanted = {section.anchor for section in sections}
         used = set()
         for section in sections:
-            if section.anchor in used:
-                section.anchor = ""  # two drafts took one anchor: the later gets a free one
-            save_section(section)
+            if not section.anchor or section.anchor in used:
+                # Two drafts took one anchor: the later gets one no section wants.
+                base, number = section.anchor or "section", 2
+                while f"{base}-{number}" in wanted | used:
+                    number += 1
+                section.anchor = f"{base}-{number}"
             used.add(section.anchor)
+            save_section(section)
 
     def describe(self, old, new):
         """What changed from `old` to `new`, in an editor's words."""
@@ -167,10 +186,28 @@ class TopicPages:
     def overlay(self, page, content):
         for name, value in content["fields"].items():
             _set(page, name, value)
+        page.intro_html = render_markdown(page.intro)
         return page
+
+    def normalized(self, page, content):
+        """`content` fit for the page as it is now: sections deleted since are left out, and
+        comparison entries citing them too; an entry deleted since is a new one."""
+        wanted = set(content["sections"]) | {entry["section"] for entry in content["facts"]}
+        existing = set(Section.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        facts_now = set(TreatmentFact.objects.filter(treatment=page).values_list("pk", flat=True))
+        return {
+            **content,
+            "sections": [pk for pk in content["sections"] if pk in existing],
+            "facts": [
+                {**entry, "id": entry["id"] if entry["id"] in facts_now else None}
+                for entry in content["facts"]
+                if entry["section"] in existing
+            ],
+        }
 
     @transaction.atomic
     def apply(self, page, content):
+        content = self.normalized(page, content)
         page = self.overlay(page, content)
         page.save()
         TopicSection.objects.filter(page=page).delete()
@@ -178,15 +215,13 @@ class TopicPages:
             TopicSection(page=page, section_id=section_id, position=position)
             for position, section_id in enumerate(content["sections"], 1)
         )
-        kept = []
+        # Made afresh: an aspect moving from one entry to another cannot collide half-way.
+        TreatmentFact.objects.filter(treatment=page).delete()
         for entry in content["facts"]:
-            fact = TreatmentFact.objects.filter(pk=entry["id"], treatment=page).first()
-            fact = fact or TreatmentFact(treatment=page)
+            fact = TreatmentFact(treatment=page)
             for name in FACT_FIELDS:
                 _set(fact, name, entry[name])
             fact.save()
-            kept.append(fact.pk)
-        TreatmentFact.objects.filter(treatment=page).exclude(pk__in=kept).delete()
 
     def describe(self, old, new):
         changes = _field_changes(old["fields"], new["fields"])
@@ -242,6 +277,11 @@ def differences(page, old, new):
         for entry in before.values():
             label = f"Section “{entry['heading'] or 'Introduction'}” (removed)"
             shown.append((label, word_diff(_section_text(entry), "")))
+        order = lambda entries: "\n".join(e["heading"] or "Introduction" for e in entries)  # noqa: E731
+        if order(old["sections"]) != order(new["sections"]):
+            shown.append(
+                ("Order of sections", word_diff(order(old["sections"]), order(new["sections"])))
+            )
     else:
         headings = dict(
             Section.objects.filter(pk__in=old["sections"] + new["sections"]).values_list(
@@ -260,4 +300,21 @@ def differences(page, old, new):
 
 
 def _section_text(entry):
-    return f"{'#' * entry['level']} {entry['heading']}\n\n{entry['body']}".strip()
+    heading = f"{'#' * entry['level']} {entry['heading']}".strip()
+    return f"{heading}\n(address #{entry['anchor']})\n\n{entry['body']}".strip()
+
+
+def _size_unstored_image(article):
+    """Sizes for a featured image the rows do not have yet (a revision's new upload), read
+    from the file, so a preview shows it; its smaller copies are made on publication."""
+    renditions = article.featured_image_renditions
+    if not article.featured_image:
+        article.featured_image_renditions = []
+    elif not renditions or renditions[-1]["url"] != article.featured_image.url:
+        try:
+            width, height = get_image_dimensions(article.featured_image)
+        except (OSError, ValueError):
+            width = height = None
+        article.featured_image_renditions = [
+            {"url": article.featured_image.url, "width": width, "height": height}
+        ]

@@ -7,6 +7,7 @@ them giving a reason.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,6 +21,8 @@ from topics.models import TopicPage
 
 from .models import Revision
 from .pages import kind_of
+
+logger = logging.getLogger(__name__)
 
 CLINICAL_REVIEWERS = "Clinical reviewers"
 BASELINE_SUMMARY = "The page as it was before its changes were kept as revisions"
@@ -114,12 +117,40 @@ def save_revision(page, content, *, user, restored_from=None, created=False):
 
 @transaction.atomic
 def restore(revision, *, user):
-    """Make an earlier revision the page's newest draft again: never straight to live."""
-    page = revision.page
-    restored = save_revision(page, revision.content, user=user, restored_from=revision)
+    """Make an earlier revision the page's newest draft again: never straight to live.
+
+    Raises ValueError (with a message for staff) when a draft page's rows cannot take it."""
+    page = lock(revision.page)
+    content = kind_of(page).normalized(page, revision.content)
+    restored = save_revision(page, content, user=user, restored_from=revision)
     if not is_live(page):
-        kind_of(page).apply(page, revision.content)  # a draft page's rows are its working copy
+        kind_of(page).apply(page, content)  # a draft page's rows are its working copy
     return restored
+
+
+def lock(page):
+    """The page, its row locked until the transaction ends: saves of it queue, not race."""
+    return type(page).objects.select_for_update().get(pk=page.pk)
+
+
+def may_review(user):
+    """A clinical reviewer: a member of the group, or granted the permission itself. A
+    superuser as such is not one: they publish without review, giving a reason."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.groups.filter(name=CLINICAL_REVIEWERS).exists():
+        return True
+    return not user.is_superuser and user.has_perm("publishing.review_revision")
+
+
+def newer_publication(revision):
+    """A revision of the page published after `revision` was made, or None: approving
+    `revision` then would silently undo it."""
+    return (
+        Revision.objects.of(revision.page)
+        .filter(status=Revision.Status.PUBLISHED, id__gt=revision.pk)
+        .first()
+    )
 
 
 def reviewers():
@@ -167,6 +198,13 @@ def approve(revision, *, reviewer, credit, next_review_on):
     """A clinical reviewer's sign-off: recorded with their name and credentials, review dates
     set, and the revision published now or at the page's go-live time."""
     _check_reviewable(revision)
+    if not may_review(reviewer):
+        raise WorkflowError("Only a clinical reviewer may approve changes.")
+    if newer := newer_publication(revision):
+        raise WorkflowError(
+            f"Revision {newer.pk} of this page was published after this one was made; approving "
+            "this one would undo it. Send it back, so the editor submits the page as it is now."
+        )
     if not credit.strip():
         raise WorkflowError("Give your name and credentials, as they will be shown to patients.")
     today = timezone.localdate()
@@ -195,6 +233,8 @@ def approve(revision, *, reviewer, credit, next_review_on):
 @transaction.atomic
 def send_back(revision, *, reviewer, comment):
     _check_reviewable(revision)
+    if not may_review(reviewer):
+        raise WorkflowError("Only a clinical reviewer may send changes back.")
     if not comment.strip():
         raise WorkflowError("Say what needs changing, for the editor.")
     revision.status = Revision.Status.SENT_BACK
@@ -219,6 +259,11 @@ def publish_without_review(revision, *, user, reason):
         raise WorkflowError("Give the reason for publishing without clinical review.")
     if revision.status == Revision.Status.PUBLISHED:
         raise WorkflowError(f"Revision {revision.pk} is already published.")
+    if newer := newer_publication(revision):
+        raise WorkflowError(
+            f"Revision {newer.pk} of this page was published after this one was made; "
+            "publishing this one would undo it."
+        )
     revision.unreviewed_reason = reason.strip()
     return publish(revision, by=user)
 
@@ -241,10 +286,20 @@ def publish(revision, *, by, page=None):
 
 @transaction.atomic
 def take_down(page):
-    """Unpublish the page (an editor's decision, or its take-down time)."""
+    """Unpublish the page (an editor's decision, or its take-down time). A draft page's rows
+    are its working copy, so changes waiting for review are put into them."""
     page.unpublish()
     page.expires_at = None
     type(page).objects.filter(pk=page.pk).update(status=page.status, expires_at=None)
+    pending = pending_revision(page)
+    if pending:
+        try:
+            with transaction.atomic():
+                kind_of(page).apply(lock(page), kind_of(page).normalized(page, pending.content))
+        except ValueError:
+            logger.warning(
+                "Page %s taken down; its pending revision %s stays a revision.", page, pending.pk
+            )
 
 
 def publish_due(now=None):
@@ -254,9 +309,8 @@ def publish_due(now=None):
     published = taken_down = 0
     for model in (Article, TopicPage):
         for page in model.objects.filter(go_live_at__lte=now):
-            revision = latest_revision(page)
-            if revision and revision.status == Revision.Status.APPROVED:
-                publish(revision, by=revision.reviewed_by, page=page)
+            revision = Revision.objects.of(page).filter(status=Revision.Status.APPROVED).first()
+            if revision and _publish_on_time(revision, page):
                 published += 1
         for page in model.objects.filter(expires_at__lte=now, status=model.Status.PUBLISHED):
             take_down(page)
@@ -264,5 +318,27 @@ def publish_due(now=None):
     return {"published": published, "taken_down": taken_down}
 
 
+def _publish_on_time(revision, page):
+    """Publish an approved revision at its go-live time. If it cannot go live (a section it
+    removes is still shown elsewhere), it is sent back saying why, not tried every second."""
+    try:
+        with transaction.atomic():
+            publish(revision, by=revision.reviewed_by, page=lock(page))
+        return True
+    except ValueError as error:
+        Revision.objects.filter(pk=revision.pk).update(
+            status=Revision.Status.SENT_BACK,
+            review_comment=f"It could not go live at its time: {error}",
+        )
+        logger.error("Revision %s could not go live: %s", revision.pk, error)
+        return False
+
+
 def default_next_review(today=None):
     return (today or timezone.localdate()) + datetime.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+
+
+def forget_revisions(sender, instance, **kwargs):
+    """A deleted page's revisions go with it (post_delete): nothing is left to review or
+    restore."""
+    Revision.objects.of(instance).delete()

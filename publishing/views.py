@@ -19,14 +19,24 @@ class ArticleContentPreview(ArticlePreviewView):
     """An article as given `content` (a revision's, or a form's unsaved edits) would show it."""
 
     content = None
+    edited_section_id = None
+    warnings = ()
     http_method_names = ["get", "post"]
+
+    def get_context_data(self, **kwargs):
+        edited = next((s for s in self.sections if s.pk and s.pk == self.edited_section_id), None)
+        return super().get_context_data(
+            edited_section=edited, preview_warnings=self.warnings, **kwargs
+        )
 
     def post(self, request, *args, **kwargs):
         return self.get(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
         article = get_object_or_404(Article, pk=self.kwargs["pk"])
-        article, self.sections = kind_of(article).overlay(article, self.get_content())
+        article, self.sections = kind_of(article).overlay(
+            article, self.get_content(), for_preview=True
+        )
         return article
 
     def get_content(self):

@@ -118,3 +118,23 @@ def test_edit_submit_approve_and_restore(site, editor, reviewer, browser, client
     expect(section).not_to_contain_text(NEW_TEXT)
     expect(section).to_contain_text(original.split(".")[0])
     reviewing.close()
+
+
+def test_preview_changes_opens_at_the_section_edited_inline(site, editor, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _sign_in(page, site, "carla")
+    page.goto(site.url + "/admin/articles/article/")
+    page.get_by_role("link", name="A Guide to Ketamine Therapy for Depression").click()
+    inline = page.locator(
+        ".inline-related", has=page.locator("input[value='post-treatment-recovery']")
+    )
+    inline.locator("textarea[name$='-body']").fill(NEW_TEXT)
+    with page.expect_popup() as popup_info:
+        page.get_by_role("button", name="Preview changes", exact=True).click()
+    preview = popup_info.value
+    preview.wait_for_load_state()
+    assert preview.url.endswith("#post-treatment-recovery")
+    expect(preview.locator("#post-treatment-recovery")).to_contain_text(NEW_TEXT)
+    expect(preview.locator("#post-treatment-recovery")).to_be_in_viewport()
+    context.close()

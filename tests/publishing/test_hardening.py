@@ -234,7 +234,12 @@ def test_the_section_preview_shows_the_articles_other_pending_changes_and_unknow
     content = services.current_content(article)
     content["sections"][0]["body"] = "A pending change to the first section."
     services.save_revision(article, content, user=editor.user)
-    data = form_values(editor.get(f"/admin/articles/section/{second.pk}/change/"), field="body")
+    form_page = editor.get(f"/admin/articles/section/{second.pk}/change/")
+    assert (
+        f"/admin/articles/section/{second.pk}/preview-changes/#{second.anchor}"
+        in form_page.content.decode()
+    )
+    data = form_values(form_page, field="body")
     data["body"] = "Edited here [@no-such-key]."
     page = editor.post(
         f"/admin/articles/section/{second.pk}/preview-changes/", data

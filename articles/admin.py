@@ -22,6 +22,36 @@ from .services import save_article, save_section
 
 # Editor and live preview side by side, styled for the admin.
 MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+
+class SectionBodyWidget(AdminMarkdownxWidget):
+    """The Markdown editor whose live preview numbers citations as the section's page does:
+    it asks the preview address about its section (`data-section`)."""
+
+    def add_markdownx_attrs(self, attrs):
+        attrs = AdminMarkdownxWidget.add_markdownx_attrs(attrs)
+        if self.attrs.get("data-section"):
+            attrs["data-markdownx-urls-path"] = (
+                f"{reverse('markdownx_markdownify')}?section={self.attrs['data-section']}"
+            )
+        return attrs
+
+
+class SectionForm(forms.ModelForm):
+    body = forms.CharField(
+        widget=SectionBodyWidget, help_text=Section._meta.get_field("body").help_text
+    )
+
+    class Meta:
+        model = Section
+        fields = ["article", "position", "level", "heading", "anchor", "body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["body"].widget.attrs["data-section"] = str(self.instance.pk)
+
+
 REVIEW_FIELDSET = (
     "Medical review",
     {
@@ -118,6 +148,7 @@ class PublishingAdmin(PlainWordsHistory, SimpleHistoryAdmin):
 
 class SectionInline(admin.StackedInline):
     model = Section
+    form = SectionForm
     extra = 0
     fields = [("position", "level"), "heading", "anchor", "body", "reading"]
     readonly_fields = ["reading"]
@@ -197,6 +228,7 @@ class ArticleAdmin(PublishingAdmin):
 
 @admin.register(Section)
 class SectionAdmin(PlainWordsHistory, SimpleHistoryAdmin):
+    form = SectionForm
     list_display = ["__str__", "article", "position", "level", "grade", "uncited"]
     list_filter = ["article"]
     search_fields = ["heading", "body", "article__title"]

@@ -1,31 +1,49 @@
 """The Markdown editor's live preview: the section as patients will read it.
 
-Citations are numbered and listed as on a page (counted within this section: on the page,
-numbers continue from the sections before it); a key no reference has is flagged at once,
-since saving would be refused.
+Citations are numbered as on the article's page, continuing from the sections before it
+(as they are saved), and the references they point to are listed; a key no reference has
+is flagged at once, since saving would be refused.
 """
 
 from types import SimpleNamespace
 
+from django.db import models
 from django.template.loader import render_to_string
 
 from references.citations import cited_keys, number_citations
 from references.models import Reference
 
+from .models import Section
 from .rendering import render_markdown
 
 
-def render_preview(text):
+def render_preview(text, *, earlier_sections=()):
+    """`text` rendered; `earlier_sections` are those before it on its page, whose citations
+    come first in the numbering."""
     html = render_markdown(text)
     keys = cited_keys(html)
-    known = Reference.objects.filter(key__in=keys)
-    citations = number_citations([SimpleNamespace(body_html=html)], known)
-    found = {entry.reference.key for entry in citations.references}
+    earlier_keys = {key for section in earlier_sections for key in cited_keys(section.body_html)}
+    known = Reference.objects.filter(key__in=set(keys) | earlier_keys)
+    citations = number_citations([*earlier_sections, SimpleNamespace(body_html=html)], known)
+    found = {reference.key for reference in known}
     return render_to_string(
         "articles/_editor_preview.html",
         {
-            "html": citations.sections[0].html,
-            "references": citations.references,
+            "html": citations.sections[-1].html,
+            "references": [entry for entry in citations.references if entry.reference.key in keys],
             "unknown": [key for key in keys if key not in found],
+            "on_a_page": bool(earlier_sections),
         },
+    )
+
+
+def earlier_sections(section):
+    """The sections before `section` on its article's page, as saved."""
+    return list(
+        Section.objects.filter(article_id=section.article_id)
+        .filter(
+            models.Q(position__lt=section.position)
+            | models.Q(position=section.position, id__lt=section.pk)
+        )
+        .order_by("position", "id")
     )

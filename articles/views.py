@@ -1,15 +1,18 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
+from markdownx.views import MarkdownifyView
 
 from references import exporting
 from references.models import Reference
 
 from .composition import compose_page
 from .models import Article, Section
+from .preview import earlier_sections, render_preview
 
 
 def export_base(url_name, page):
@@ -121,3 +124,15 @@ def all_references(request, export_format):
         .order_by("key")
     )
     return exporting.download(references, export_format, "atma-cena-references")
+
+
+class LivePreviewView(MarkdownifyView):
+    """The Markdown editor's live preview. Given ?section=<id> (the section's editor asks so),
+    citations are numbered as on that section's article page."""
+
+    def post(self, request, *args, **kwargs):
+        section_id = request.GET.get("section", "")
+        section = Section.objects.filter(pk=section_id).first() if section_id.isdigit() else None
+        earlier = earlier_sections(section) if section else ()
+        content = request.POST.get("content", "")
+        return HttpResponse(render_preview(content, earlier_sections=earlier))

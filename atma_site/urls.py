@@ -7,10 +7,9 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 from django.views.static import serve
-from markdownx.views import MarkdownifyView
 
 from articles.uploads import CheckedImageUploadView
-from articles.views import all_references
+from articles.views import LivePreviewView, all_references
 from enquiries.throttling import window_minutes
 from front.views import HomeView, search_view
 from pagecache.decorators import public_page
@@ -92,7 +91,7 @@ urlpatterns = [
     # the ones its editor widget looks up, wrapped for staff only.
     path(
         "markdownx/markdownify/",
-        editors_only(MarkdownifyView.as_view()),
+        editors_only(LivePreviewView.as_view()),
         name="markdownx_markdownify",
     ),
     path(

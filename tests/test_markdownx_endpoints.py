@@ -93,3 +93,23 @@ def test_staff_without_content_permission_cannot_upload(client, settings, django
     response = client.post(UPLOAD_URL, {"image": _png()}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     assert response.status_code == 403
     assert _stored_files(settings) == []
+
+
+
+def test_a_sections_preview_numbers_citations_as_its_page_does(staff_client):
+    from articles.models import Article
+
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    sections = list(article.sections.order_by("position", "id"))
+    later = sections[-1]
+    cited_before = article.sections.filter(position__lt=later.position, body__contains="[@who-depression]")
+    assert cited_before.exists()
+    response = staff_client.post(
+        f"{PREVIEW_URL}?section={later.pk}", {"content": "Depression is common [@who-depression]."}
+    )
+    html = response.content.decode()
+    # Not 1: on the page the WHO fact sheet is reference 3 (the article cites it third).
+    assert ">3</a>" in html and ">1</a>" not in html
+    assert "Numbered as on the article's page" in html
+    form = staff_client.get(f"/admin/articles/section/{later.pk}/change/").content.decode()
+    assert f'data-markdownx-urls-path="/markdownx/markdownify/?section={later.pk}"' in form

@@ -14,7 +14,7 @@ from references.citations import cited_keys
 from references.models import Reference
 
 from .images import validate_upload
-from .rendering import plain_text, render_markdown, swallowing_html
+from .rendering import images_in, is_own_image, plain_text, render_markdown, swallowing_html
 from .voice import unclosed_marks
 
 REVIEW_WARNING_DAYS = 30
@@ -353,6 +353,24 @@ class Section(models.Model):
                     "to show it as text."
                 }
             )
+        for src, alt in images_in(self.body):
+            name = src.rsplit("/", 1)[-1] or src
+            if not is_own_image(src):
+                raise ValidationError(
+                    {
+                        "body": f"The image {src} is on another site. Upload it here instead (drag "
+                        "it into the editor): a picture from another site would tell that site "
+                        "who reads this page."
+                    }
+                )
+            if not alt:
+                raise ValidationError(
+                    {
+                        "body": f"The image “{name}” has no description. Write what it shows "
+                        "between the square brackets, as in ![A calm treatment room](…), for "
+                        "people who cannot see it."
+                    }
+                )
         unclosed = unclosed_marks(self.body)
         if unclosed:
             raise ValidationError(

@@ -9,9 +9,11 @@ mental-health page is not passed on to the sites it links to.
 
 import html
 import re
+from html.parser import HTMLParser
 
 import markdown
 import nh3
+from django.conf import settings
 
 from references.citations import (
     MARKER_ATTRIBUTE,
@@ -80,10 +82,40 @@ def render_markdown(text):
         converter.convert(text or ""),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_own_images_only,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def _own_images_only(tag, attribute, value):
+    """An image from another site would tell that site who reads a mental-health page:
+    only the site's own uploads keep their address."""
+    if tag == "img" and attribute == "src" and not is_own_image(value):
+        return None
+    return value
+
+
+def is_own_image(src):
+    return src.startswith(settings.MEDIA_URL) and not src.startswith("//")
+
+
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.found.append(dict(attrs))
+
+
+def images_in(markdown_text):
+    """The images `markdown_text` shows, as (address, alt text), before sanitizing."""
+    parser = _Images()
+    parser.feed(markdown.markdown(markdown_text or "", extensions=_EXTENSIONS))
+    return [(image.get("src") or "", (image.get("alt") or "").strip()) for image in parser.found]
 
 
 # Raw HTML whose content the sanitizer drops along with the element: unclosed, such an

@@ -13,7 +13,7 @@ from .models import Reference, ReferenceAuthor
 class ReferenceAuthorInline(admin.TabularInline):
     model = ReferenceAuthor
     extra = 1
-    fields = ["position", "family", "given", "suffix", "literal"]
+    fields = ["position", "particle", "family", "given", "suffix", "literal"]
 
 
 class ReferenceForm(forms.ModelForm):
@@ -175,6 +175,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
             "title": "Import references",
             "form": form,
             "parsed": parsed,
+            "problems": getattr(parsed, "problems", []),
             "error": error,
             "new_count": sum(1 for entry in parsed or [] if entry.is_new),
         }

@@ -51,12 +51,17 @@ def download(references, export_format, name):
 
 
 def _authors(reference, separator):
+    """Names as each format writes them: BibTeX "von Last, Jr, First", RIS "Last, First, Jr"."""
     names = []
     for author in reference.authors.all():
         if author.literal:
             names.append("{" + author.literal + "}" if separator == " and " else author.literal)
+        elif separator == " and ":
+            parts = (author.family_name, author.suffix, author.given)
+            names.append(", ".join(part for part in parts if part))
         else:
-            names.append(", ".join(part for part in (author.family, author.given) if part))
+            parts = (author.family_name, author.given, author.suffix)
+            names.append(", ".join(part for part in parts if part))
     return names
 
 

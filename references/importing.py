@@ -58,6 +58,15 @@ class UnreadableText(ValueError):
     """The text could not be read in the chosen format."""
 
 
+class ParsedEntries(list):
+    """The entries read from a text; `problems` names each entry that could not be read,
+    with its line and why, so nothing is left out silently."""
+
+    def __init__(self, entries=(), problems=()):
+        super().__init__(entries)
+        self.problems = list(problems)
+
+
 @dataclass
 class ParsedReference:
     fields: dict
@@ -103,7 +112,11 @@ def parse_references(text, text_format="auto"):
     except Exception as error:  # the parsers raise many types for malformed text
         raise UnreadableText(f"Could not read this as {FORMATS[text_format]}: {error}") from error
     if not parsed:
-        raise UnreadableText(f"No references found in this {FORMATS[text_format]} text.")
+        problems = getattr(parsed, "problems", [])
+        raise UnreadableText(
+            " ".join(problems) or f"No references found in this {FORMATS[text_format]} text."
+        )
+    parsed = parsed if isinstance(parsed, ParsedEntries) else ParsedEntries(parsed)
     taken = set(Reference.objects.values_list("key", flat=True))
     seen = {}
     for entry in parsed:
@@ -206,7 +219,14 @@ def _person(name):
 
 
 def _from_bibtex(text):
-    library = bibtexparser.parse_string(
+    """Read BibTeX as reference managers write it, with bibtexparser's middlewares: LaTeX
+    decoded and protecting braces removed ("{{COVID}} in the {United} {States}"), names split
+    into their parts (particle, family, suffix, given). Names are read in a second pass that
+    keeps braces, since "{World Health Organization}" is braced to say it is one name."""
+    fields_pass = bibtexparser.parse_string(
+        text, append_middleware=[middlewares.LatexDecodingMiddleware()]
+    )
+    names_pass = bibtexparser.parse_string(
         text,
         append_middleware=[
             middlewares.LatexDecodingMiddleware(keep_braced_groups=True),
@@ -214,20 +234,17 @@ def _from_bibtex(text):
             middlewares.SplitNameParts(),
         ],
     )
-    if library.failed_blocks and not library.entries:
-        raise UnreadableText("The BibTeX could not be read: check the braces and commas.")
-    parsed = []
-    for entry in library.entries:
+    names_by_key = {entry.key: entry for entry in names_pass.entries}
+    parsed = ParsedEntries(problems=[_unread_block(block) for block in fields_pass.failed_blocks])
+    for entry in fields_pass.entries:
         values = {name: str(f.value) for name, f in entry.fields_dict.items() if name != "author"}
-        authors = []
-        if "author" in entry.fields_dict:
-            for name in entry.fields_dict["author"].value:
-                family = " ".join(name.last).strip("{}")
-                given = " ".join(name.first).strip("{}")
-                if family and not given and " " in family:
-                    authors.append({"literal": family})  # {World Health Organization}
-                else:
-                    authors.append({"family": family, "given": given})
+        names = names_by_key.get(entry.key)
+        authors = [
+            _bibtex_author(name)
+            for name in (
+                names.fields_dict["author"].value if names and "author" in names.fields_dict else []
+            )
+        ]
         month = _MONTHS.get(values.get("month", "")[:3].lower()) or (
             int(values["month"]) if values.get("month", "").isdigit() else None
         )
@@ -235,7 +252,7 @@ def _from_bibtex(text):
             ParsedReference(
                 fields={
                     "type": _BIBTEX_TYPES.get(entry.entry_type.lower(), "article-journal"),
-                    "title": values.get("title", "").strip("{}"),
+                    "title": values.get("title", ""),
                     "container_title": values.get("journal") or values.get("booktitle") or "",
                     "issued_year": _year(values.get("year")),
                     "issued_month": month if _year(values.get("year")) else None,
@@ -253,6 +270,29 @@ def _from_bibtex(text):
             )
         )
     return parsed
+
+
+def _bibtex_author(name):
+    """Our author fields from bibtexparser's name parts; one braced name is an organisation."""
+    if not name.first and not name.von and len(name.last) == 1 and name.last[0].startswith("{"):
+        return {"literal": name.last[0].strip("{}")}
+    part = lambda words: " ".join(words).replace("{", "").replace("}", "")  # noqa: E731
+    return {
+        "particle": part(name.von),
+        "family": part(name.last),
+        "given": part(name.first),
+        "suffix": part(name.jr),
+    }
+
+
+def _unread_block(block):
+    """What could not be read, naming the entry by its key and line, with the reason."""
+    key = re.match(r"\s*@\w+\s*[{(]\s*([^,\s]+)", block.raw)
+    name = f"“{key.group(1)}”" if key else "An entry"
+    error = getattr(block, "error", None)
+    reason = getattr(error, "abort_reason", "") or str(error or "") or "it is not valid BibTeX"
+    reason = " ".join(reason.split()).rstrip(".")
+    return f"{name} (from line {block.start_line + 1}) was not read: {reason}."
 
 
 def _from_ris(text):

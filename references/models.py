@@ -1,4 +1,6 @@
 import calendar
+import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,9 +22,10 @@ class ReferenceQuerySet(models.QuerySet):
 
 
 def comparable_title(title):
-    """A title as two records of one work are compared: spacing and a final full stop
-    ignored (compare case-insensitively)."""
-    return " ".join((title or "").split()).rstrip(".")
+    """A title as two records of one work are compared: case, braces, punctuation and
+    spacing ignored ("{COVID}-19: a review." is "covid 19 a review")."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", title or "").casefold())
+    return " ".join(words)
 
 
 class Reference(models.Model):
@@ -179,10 +182,17 @@ class Reference(models.Model):
 
     def same_work(self):
         """Another stored reference with this title and year: probably this work again."""
-        return (
-            Reference.objects.exclude(pk=self.pk)
-            .filter(title__iexact=comparable_title(self.title), issued_year=self.issued_year)
-            .first()
+        wanted = comparable_title(self.title)
+        if not wanted:
+            return None
+        same_year = Reference.objects.exclude(pk=self.pk).filter(issued_year=self.issued_year)
+        return next(
+            (
+                other
+                for other in same_year.only("pk", "key", "title")
+                if comparable_title(other.title) == wanted
+            ),
+            None,
         )
 
     def refresh_formatted(self):
@@ -210,6 +220,11 @@ class ReferenceAuthor(models.Model):
 
     reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="authors")
     position = models.PositiveSmallIntegerField(default=0)
+    particle = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="A particle kept with the family name, for example de, van.",
+    )
     family = models.CharField("family name", max_length=120, blank=True)
     given = models.CharField(
         "given names or initials", max_length=120, blank=True, help_text="For example P. A."
@@ -236,7 +251,12 @@ class ReferenceAuthor(models.Model):
     def __str__(self):
         if self.literal:
             return self.literal
-        return ", ".join(part for part in (self.family, self.given, self.suffix) if part)
+        return ", ".join(part for part in (self.family_name, self.given, self.suffix) if part)
+
+    @property
+    def family_name(self):
+        """The family name as written, with its particle: "de Maricourt"."""
+        return " ".join(part for part in (self.particle, self.family) if part)
 
     def clean(self):
         if not self.family and not self.literal:
@@ -247,6 +267,11 @@ class ReferenceAuthor(models.Model):
     def to_csl(self):
         if self.literal:
             return {"literal": self.literal}
-        name = {"family": self.family, "given": self.given, "suffix": self.suffix}
+        name = {
+            "family": self.family,
+            "given": self.given,
+            "non-dropping-particle": self.particle,
+            "suffix": self.suffix,
+        }
         # An empty given name would print as "Al-harbi, ." in APA.
         return {part: value for part, value in name.items() if value}

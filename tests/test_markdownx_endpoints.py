@@ -95,14 +95,15 @@ def test_staff_without_content_permission_cannot_upload(client, settings, django
     assert _stored_files(settings) == []
 
 
-
 def test_a_sections_preview_numbers_citations_as_its_page_does(staff_client):
     from articles.models import Article
 
     article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
     sections = list(article.sections.order_by("position", "id"))
     later = sections[-1]
-    cited_before = article.sections.filter(position__lt=later.position, body__contains="[@who-depression]")
+    cited_before = article.sections.filter(
+        position__lt=later.position, body__contains="[@who-depression]"
+    )
     assert cited_before.exists()
     response = staff_client.post(
         f"{PREVIEW_URL}?section={later.pk}", {"content": "Depression is common [@who-depression]."}

@@ -1,0 +1,75 @@
+"""BibTeX as reference managers write it: braces, LaTeX, particles, suffixes, bad entries."""
+
+from pathlib import Path
+
+import pytest
+
+from references import exporting, importing
+from references.models import Reference
+
+pytestmark = pytest.mark.django_db
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def _read(name):
+    return (SAMPLES / name).read_text()
+
+
+def test_a_zotero_export_is_read_without_braces_or_latex():
+    (entry,) = importing.parse_references(_read("zotero.bib"))
+    assert entry.title == (
+        "Ketamine in Bipolar Disorder: A Review of COVID-19 Care in the United States"
+    )
+    assert entry.fields["container_title"] == "Current Psychiatry Reports"
+    assert entry.fields["pages"] == "21–30"
+    assert entry.fields["issued_month"] == 3
+    assert entry.authors == [
+        {"particle": "de", "family": "Maricourt", "given": "Pierre", "suffix": ""},
+        {"particle": "", "family": "Zarate", "given": "Carlos A.", "suffix": "Jr"},
+        {"particle": "", "family": "Müller", "given": "Jörg", "suffix": ""},
+        {"particle": "", "family": "Durand", "given": "Émile", "suffix": ""},
+        {"literal": "American Psychiatric Association"},
+    ]
+
+
+def test_particles_and_suffixes_survive_storing_formatting_and_export():
+    (reference,) = importing.save_new(importing.parse_references(_read("zotero.bib")))
+    names = [str(author) for author in reference.authors.all()]
+    assert names[:2] == ["de Maricourt, Pierre", "Zarate, Carlos A., Jr"]
+    assert "de Maricourt" in reference.entry_html and "Jr" in reference.entry_html
+    bibtex = exporting.to_bibtex([reference])
+    assert "de Maricourt, Pierre" in bibtex and "Zarate, Jr, Carlos A." in bibtex
+    reference.delete()
+    (again,) = importing.parse_references(bibtex)
+    assert again.title == reference.title
+    assert again.authors[:2] == [
+        {"particle": "de", "family": "Maricourt", "given": "Pierre", "suffix": ""},
+        {"particle": "", "family": "Zarate", "given": "Carlos A.", "suffix": "Jr"},
+    ]
+    assert again.authors[-1] == {"literal": "American Psychiatric Association"}
+
+
+def test_a_malformed_entry_is_reported_by_key_and_line_and_the_others_read():
+    parsed = importing.parse_references(_read("mixed.bib"))
+    assert [entry.title for entry in parsed] == ["A first study of ketamine", "A third study"]
+    (problem,) = parsed.problems
+    assert "“broken2020”" in problem and "from line 8" in problem
+
+
+def test_the_import_preview_says_which_entry_was_not_read(staff_client):
+    response = staff_client.post(
+        "/admin/references/reference/import/",
+        {"text": _read("mixed.bib"), "text_format": "auto", "preview": "Preview"},
+    )
+    page = response.content.decode()
+    assert "1 entry was not read" in page and "broken2020" in page
+    assert "A first study of ketamine" in page and "A third study" in page
+
+
+def test_a_stored_work_is_matched_though_braces_case_and_punctuation_differ():
+    stored = Reference.objects.exclude(issued_year=None).exclude(title="").first()
+    first, rest = stored.title.upper().split(" ", 1)
+    braced = "{" + first + "} " + rest + ".."  # protected, shouted, punctuated differently
+    text = f"@article{{again, title = {{{braced}}}, author = {{Doe, Jane}}, year = {{{stored.issued_year}}}}}"
+    (entry,) = importing.parse_references(text)
+    assert entry.existing == stored

@@ -31,6 +31,7 @@ class ReferenceForm(forms.ModelForm):
             "type",
             "title",
             "container_title",
+            "container_title_short",
             "issued_year",
             "issued_month",
             "issued_day",
@@ -92,7 +93,18 @@ class ReferenceAdmin(SimpleHistoryAdmin):
     actions = ["export_bibtex", "export_ris", "export_csl_json"]
     change_list_template = "admin/references/reference/change_list.html"
     fieldsets = [
-        (None, {"fields": ["key", "type", "title", "container_title", "save_anyway"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "key",
+                    "type",
+                    "title",
+                    ("container_title", "container_title_short"),
+                    "save_anyway",
+                ]
+            },
+        ),
         ("Date", {"fields": [("issued_year", "issued_month", "issued_day")]}),
         (
             "Where to find it",

@@ -74,6 +74,7 @@ def to_bibtex(references):
             "journal"
             if reference.type == "article-journal"
             else "booktitle": reference.container_title,
+            "shortjournal": reference.container_title_short,
             "year": str(reference.issued_year or ""),
             "month": str(reference.issued_month or ""),
             "volume": reference.volume,
@@ -101,6 +102,7 @@ def to_ris(references):
             "authors": _authors(reference, "; "),
             "primary_title": reference.title,
             "secondary_title": reference.container_title,
+            "alternate_title1": reference.container_title_short,
             "year": str(reference.issued_year or ""),
             "volume": reference.volume,
             "number": reference.issue,

@@ -46,6 +46,7 @@ def reference_to_csl(reference):
         item["author"] = authors
     optional = {
         "container-title": reference.container_title,
+        "container-title-short": reference.container_title_short,
         "volume": reference.volume,
         "issue": reference.issue,
         "page": reference.pages,

@@ -208,6 +208,27 @@ def _year(value):
     return int(match.group(1)) if match else None
 
 
+def expand_pages(pages):
+    """A page range written in full, with an en dash: "271-80" is 271–280, "681-8" 681–688."""
+    match = re.fullmatch(r"\s*(\d+)\s*(?:-{1,2}|–)\s*(\d+)\s*", pages or "")
+    if not match:
+        return (pages or "").replace("--", "–")
+    start, end = match.groups()
+    if len(end) < len(start):
+        end = start[: len(start) - len(end)] + end
+    return f"{start}–{end}"
+
+
+def _ris_author(name):
+    """RIS writes a person "Family, Given" and an organisation as it is named, no comma."""
+    name = " ".join(str(name).split())
+    if "," not in name:
+        return {"literal": name}
+    family, given = (part.strip() for part in name.split(",", 1))
+    given, _, suffix = given.partition(", ")
+    return {"family": family, "given": given, "suffix": suffix}
+
+
 def _person(name):
     """'Family, Given' or 'Given Family' (BibTeX/RIS), as our author fields."""
     name = " ".join(str(name).split())
@@ -254,11 +275,12 @@ def _from_bibtex(text):
                     "type": _BIBTEX_TYPES.get(entry.entry_type.lower(), "article-journal"),
                     "title": values.get("title", ""),
                     "container_title": values.get("journal") or values.get("booktitle") or "",
+                    "container_title_short": values.get("shortjournal", ""),
                     "issued_year": _year(values.get("year")),
                     "issued_month": month if _year(values.get("year")) else None,
                     "volume": values.get("volume", ""),
                     "issue": values.get("number", ""),
-                    "pages": values.get("pages", "").replace("--", "–"),
+                    "pages": expand_pages(values.get("pages", "")),
                     "doi": values.get("doi", ""),
                     "pmid": values.get("pmid", ""),
                     "pmcid": values.get("pmcid", ""),
@@ -307,19 +329,22 @@ def _from_ris(text):
                     "container_title": entry.get("secondary_title")
                     or entry.get("journal_name")
                     or entry.get("alternate_title1", ""),
+                    "container_title_short": entry.get("alternate_title1", "")
+                    if entry.get("secondary_title") or entry.get("journal_name")
+                    else "",
                     "issued_year": _year(
                         entry.get("year") or entry.get("publication_year") or entry.get("date")
                     ),
                     "volume": entry.get("volume", ""),
                     "issue": entry.get("number", ""),
-                    "pages": f"{start}–{end}" if start and end else start,
+                    "pages": expand_pages(f"{start}-{end}" if start and end else start),
                     "doi": entry.get("doi", ""),
                     "url": (entry.get("urls") or [""])[0],
                     "publisher": entry.get("publisher", ""),
                     "publisher_place": entry.get("place_published", ""),
                 },
                 authors=[
-                    _person(name)
+                    _ris_author(name)
                     for name in entry.get("authors") or entry.get("first_authors") or []
                 ],
             )
@@ -348,12 +373,14 @@ def _from_medline(text):
                 fields={
                     "type": "article-journal",
                     "title": record.get("TI", "").rstrip("."),
-                    "container_title": record.get("TA") or record.get("JT", ""),
+                    # The full title (JT) is what APA prints; the abbreviation (TA) is kept.
+                    "container_title": record.get("JT") or record.get("TA", ""),
+                    "container_title_short": record.get("TA", "") if record.get("JT") else "",
                     "issued_year": _year(date),
                     "issued_month": month,
                     "volume": record.get("VI", ""),
                     "issue": record.get("IP", ""),
-                    "pages": record.get("PG", ""),
+                    "pages": expand_pages(record.get("PG", "")),
                     "doi": doi,
                     "pmid": record.get("PMID", ""),
                     "pmcid": record.get("PMC", ""),

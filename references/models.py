@@ -55,6 +55,12 @@ class Reference(models.Model):
     container_title = models.CharField(
         "journal or site", max_length=300, blank=True, help_text="Journal, website or book title."
     )
+    container_title_short = models.CharField(
+        "abbreviated journal",
+        max_length=120,
+        blank=True,
+        help_text="The journal's abbreviation, for example Curr Psychiatry Rep.",
+    )
     issued_year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1500), MaxValueValidator(2200)]
     )

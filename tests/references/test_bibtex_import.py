@@ -73,3 +73,48 @@ def test_a_stored_work_is_matched_though_braces_case_and_punctuation_differ():
     text = f"@article{{again, title = {{{braced}}}, author = {{Doe, Jane}}, year = {{{stored.issued_year}}}}}"
     (entry,) = importing.parse_references(text)
     assert entry.existing == stored
+
+
+def test_a_pubmed_record_keeps_the_full_journal_title_and_its_abbreviation():
+    (entry,) = importing.parse_references(_read("pubmed.nbib"))
+    assert entry.fields["container_title"] == "Current psychiatry reports"
+    assert entry.fields["container_title_short"] == "Curr Psychiatry Rep"
+    assert entry.fields["pmcid"] == "PMC5904792" and entry.fields["pmid"] == "28844076"
+    assert entry.existing == Reference.objects.get(key="krystal2017")  # matched by PMID
+    fields = {k: v for k, v in entry.fields.items() if k not in ("doi", "pmid", "pmcid")}
+    copy = Reference.objects.create(key="krystal-copy", **fields)
+    copy.refresh_formatted()
+    assert "<i>Current Psychiatry Reports</i>" in copy.entry_html  # APA prints the full title
+    assert exporting.reference_to_csl(copy)["container-title-short"] == "Curr Psychiatry Rep"
+
+
+def test_a_journal_sites_ris_keeps_organisations_suffixes_and_whole_page_ranges():
+    (entry,) = importing.parse_references(_read("journal.ris"))
+    assert entry.authors == [
+        {"literal": "American Psychiatric Association"},
+        {"family": "Abreu", "given": "Lena N.", "suffix": ""},
+        {"family": "Zarate", "given": "C. A.", "suffix": "Jr"},
+    ]
+    assert entry.fields["pages"] == "271–280"
+    assert entry.fields["container_title"] == "Revista Brasileira de Psiquiatria"
+    assert entry.fields["container_title_short"] == "Braz J Psychiatry"
+
+
+@pytest.mark.parametrize(
+    "written, expanded",
+    [
+        ("271-80", "271–280"),
+        ("681-8", "681–688"),
+        ("1236–1241", "1236–1241"),
+        ("e14228", "e14228"),
+        ("21--30", "21–30"),
+    ],
+)
+def test_page_ranges_are_written_in_full(written, expanded):
+    assert importing.expand_pages(written) == expanded
+
+
+def test_the_seed_references_give_their_page_ranges_in_full():
+    assert Reference.objects.get(key="abreu2009").pages == "271–280"
+    assert Reference.objects.get(key="feder2014").pages == "681–688"
+    assert Reference.objects.get(key="niesters2014").pages == "357–367"

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,7 +17,22 @@ class ReferenceAuthorInline(admin.TabularInline):
     fields = ["position", "particle", "family", "given", "suffix", "literal"]
 
 
+def edit_token(reference):
+    """Changes whenever anyone saves the reference or its authors: their newest history ids."""
+    own = reference.history.values_list("history_id", flat=True).first() or 0
+    authors = (
+        ReferenceAuthor.history.filter(reference_id=reference.pk)
+        .values_list("history_id", flat=True)
+        .order_by("-history_id")
+        .first()
+        or 0
+    )
+    return f"{own}-{authors}"
+
+
 class ReferenceForm(forms.ModelForm):
+    # What the form was opened on: a save after someone else's is refused, nothing lost.
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
     save_anyway = forms.BooleanField(
         required=False,
         label="Save even though a reference with this title and year exists",
@@ -47,8 +63,15 @@ class ReferenceForm(forms.ModelForm):
             "publisher_place",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_token"].initial = edit_token(self.instance)
+
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk:
+            self._refuse_if_saved_since_opened()
         if self.errors or cleaned.get("save_anyway"):
             return cleaned
         candidate = Reference(
@@ -63,6 +86,34 @@ class ReferenceForm(forms.ModelForm):
                 "instead, or tick “Save even though…” if this is a different work."
             )
         return cleaned
+
+    def _refuse_if_saved_since_opened(self):
+        Reference.objects.select_for_update().filter(pk=self.instance.pk).first()  # until saved
+        current = edit_token(self.instance)
+        opened_on = self.data.get("edit_token", "")
+        if opened_on == current:
+            return
+        latest = self.instance.history.first()
+        older = self.instance.history.filter(history_id=opened_on.split("-")[0]).first()
+        changed = (
+            [
+                Reference._meta.get_field(name).verbose_name
+                for name in latest.diff_against(older).changed_fields
+            ]
+            if older and latest.history_id != older.history_id
+            else []
+        )
+        if opened_on.split("-")[-1] != current.split("-")[-1]:
+            changed.append("the authors")
+        self.data = self.data.copy()
+        self.data["edit_token"] = current  # a second save, after comparing, keeps this one
+        raise forms.ValidationError(
+            f"{latest.history_user or 'Someone'} saved this reference at "
+            f"{timezone.localtime(latest.history_date):%H:%M} while you were editing it "
+            f"(changed: {', '.join(changed) or 'its details'}). Nothing was saved from this form "
+            "and your changes are still in it: compare them with theirs, then press Save again "
+            "to keep yours."
+        )
 
 
 class ImportForm(forms.Form):
@@ -102,6 +153,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
                     "title",
                     ("container_title", "container_title_short"),
                     "save_anyway",
+                    "edit_token",
                 ]
             },
         ),

@@ -101,6 +101,7 @@ def test_a_reference_is_restored_from_its_history(staff_client):
         if value is not None and name in form.fields
     }
     data.update({"authors-TOTAL_FORMS": "0", "authors-INITIAL_FORMS": "0", "save_anyway": "on"})
+    data["edit_token"] = form.fields["edit_token"].initial  # the hidden field, as rendered
     assert staff_client.post(form_url, data).status_code == 302
     reference.refresh_from_db()
     assert reference.title == original_title

@@ -107,3 +107,29 @@ def test_public_export_of_all_references_leaves_out_sources_of_drafts(client):
 
     Article.objects.filter(slug="who-can-benefit-from-ketamine-therapy").update(status="draft")
     assert json.loads(client.get("/references/all.json").content) == []
+
+
+def test_a_later_save_of_a_reference_is_refused_naming_what_changed(
+    staff_client, django_user_model
+):
+    from django.test import Client
+
+    from tests.admin_forms import form_values
+
+    reference = Reference.objects.get(key="clark2020")
+    url = f"/admin/references/reference/{reference.pk}/change/"
+    other = Client()
+    other.force_login(django_user_model.objects.create_superuser("sam", "s@x.test", "pw"))
+    mine, theirs = form_values(staff_client.get(url)), form_values(other.get(url))
+    mine["title"] = "Ketamine for chronic pain: old drug, new trick?"
+    assert staff_client.post(url, mine).status_code == 302
+    theirs["volume"] = "134"
+    refused = other.post(url, theirs)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "editor saved this reference at" in page and "changed: title" in page
+    assert 'value="134"' in page  # Sam's input is still in the form
+    reference.refresh_from_db()
+    assert (reference.title, reference.volume) == (mine["title"], "133")
+    # Having compared, a second save keeps Sam's version.
+    assert other.post(url, form_values(refused)).status_code == 302

@@ -1,6 +1,7 @@
 """Check the production topology end to end: see deploy/check-topology."""
 
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -135,6 +136,47 @@ def main():
         fields["body"] = marker
         saved = staff.post(change_url, fields, via_proxy=True)
         checks.check("the admin on server A saves the section", saved.status == 302, saved.status)
+        checks.check(
+            "the saved edit waits for clinical review: patients do not see it",
+            marker not in visitor.get(nginx + ARTICLE).text
+            and marker not in visitor.get(server_b + ARTICLE, via_proxy=True).text,
+        )
+
+        print("A clinical reviewer approves it through server B")
+        revision_id = int(
+            topology.python(
+                "from articles.models import Section; from publishing.models import Revision; "
+                f"print(Revision.objects.of(Section.objects.get(pk={section_id}).article).first().pk)"
+            )
+        )
+        review_path = f"/admin/publishing/revision/{revision_id}/review/"
+        submit = form_fields(
+            staff.get(server_a + review_path, via_proxy=True).text, form_id="submit-form"
+        )
+        submitted = staff.post(
+            server_a + review_path, {**submit, "action": "submit"}, via_proxy=True
+        )
+        checks.check("the editor submits it for review", submitted.status == 302, submitted.status)
+        reviewer_password = secrets.token_urlsafe(16)
+        topology.python(
+            "from django.contrib.auth.models import Group, User; "
+            f"user = User.objects.create_user('topology-reviewer', 'r@example.org', '{reviewer_password}', is_staff=True); "
+            "user.groups.add(Group.objects.get(name='Clinical reviewers')); print(user.pk)"
+        )
+        reviewer = Browser(client_address="198.51.100.21")
+        reviewer.sign_in(
+            server_b, via_proxy=True, username="topology-reviewer", password=reviewer_password
+        )
+        approve = form_fields(
+            reviewer.get(server_b + review_path, via_proxy=True).text, form_id="approve-form"
+        )
+        approve["credit"] = "Topology Reviewer, MD"
+        approved = reviewer.post(
+            server_b + review_path, {**approve, "action": "approve"}, via_proxy=True
+        )
+        checks.check(
+            "the reviewer approves it on server B", approved.status == 302, approved.status
+        )
         for where, url, kwargs in [
             ("nginx, on the article", nginx + ARTICLE, {}),
             ("nginx, on the topic page reusing the section", nginx + topic_url, {}),
@@ -144,7 +186,7 @@ def main():
                 lambda url=url, kwargs=kwargs: marker in visitor.get(url, **kwargs).text
             )
             checks.check(
-                f"the edit is visible through {where} within {FRESHNESS_BOUND} s",
+                f"the approved edit is visible through {where} within {FRESHNESS_BOUND} s",
                 seconds is not None,
                 f"{seconds:.1f} s" if seconds is not None else "never",
             )
@@ -171,6 +213,7 @@ def main():
                 "csrfmiddlewaretoken": token["csrfmiddlewaretoken"],
                 "action": "unpublish",
                 "_selected_action": str(article_id),
+                "confirmed": "yes",  # the confirmation page names the pages losing sections
             },
             via_proxy=True,
         )

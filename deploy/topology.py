@@ -349,11 +349,11 @@ class Browser:
     def post(self, url, data, **kwargs):
         return self.request("POST", url, data=data, **kwargs)
 
-    def sign_in(self, base_url, *, via_proxy=False):
+    def sign_in(self, base_url, *, via_proxy=False, username=STAFF_USER, password=STAFF_PASSWORD):
         login = f"{base_url}/admin/login/"
         page = self.get(login, via_proxy=via_proxy)
         fields = form_fields(page.text, form_id="login-form")
-        fields.update(username=STAFF_USER, password=STAFF_PASSWORD, next="/admin/")
+        fields.update(username=username, password=password, next="/admin/")
         response = self.post(login, fields, via_proxy=via_proxy)
         if response.status != 302:
             raise RuntimeError(f"sign-in at {base_url} answered {response.status}")

@@ -116,13 +116,49 @@ class ReferenceForm(forms.ModelForm):
         )
 
 
+IMPORT_FILE_SUFFIXES = (".bib", ".ris", ".nbib", ".txt", ".json")
+IMPORT_FILE_MAX_BYTES = 2 * 1024 * 1024
+
+
 class ImportForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
-        label="Paste BibTeX, RIS or PubMed (MEDLINE / .nbib) text",
+        label="Paste BibTeX, RIS, PubMed (MEDLINE / .nbib) or CSL-JSON",
         max_length=200_000,
+        required=False,
+    )
+    upload = forms.FileField(
+        label="…or choose a file",
+        required=False,
+        help_text="A .bib, .ris, .nbib, .txt or .json file from a reference manager or PubMed, "
+        "up to 2 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORT_FILE_SUFFIXES)}),
     )
     text_format = forms.ChoiceField(choices=importing.FORMATS.items(), label="Format")
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload:
+            cleaned["text"] = self._read(upload)
+        if not cleaned.get("text", "").strip() and not self.errors:
+            raise forms.ValidationError("Paste references, or choose a file.")
+        return cleaned
+
+    def _read(self, upload):
+        if not upload.name.lower().endswith(IMPORT_FILE_SUFFIXES):
+            raise forms.ValidationError(
+                f"“{upload.name}” is not a reference file: choose a .bib, .ris, .nbib, .txt or "
+                ".json file."
+            )
+        if upload.size > IMPORT_FILE_MAX_BYTES:
+            raise forms.ValidationError(f"“{upload.name}” is larger than 2 MB.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                f"“{upload.name}” is not UTF-8 text: export it again as UTF-8 (Unicode)."
+            ) from None
 
 
 @admin.register(Reference)
@@ -211,13 +247,16 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         """Paste, preview what would be created or matched, then confirm."""
         if not self.has_add_permission(request):
             return redirect("admin:references_reference_changelist")
-        form = ImportForm(request.POST or None)
+        form = ImportForm(request.POST or None, request.FILES or None)
         parsed, error = None, None
         if request.method == "POST" and form.is_valid():
+            text = form.cleaned_data["text"]
+            if form.cleaned_data.get("upload"):
+                # The preview shows the file's text, so confirming imports what was previewed.
+                form = ImportForm({"text": text, "text_format": form.cleaned_data["text_format"]})
+                form.is_valid()
             try:
-                parsed = importing.parse_references(
-                    form.cleaned_data["text"], form.cleaned_data["text_format"]
-                )
+                parsed = importing.parse_references(text, form.cleaned_data["text_format"])
             except importing.UnreadableText as problem:
                 error = str(problem)
             if parsed and "confirm" in request.POST:

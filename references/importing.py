@@ -5,7 +5,9 @@ only maps their fields onto ours, matches entries to references already stored
 (by DOI, PMID, or title and year) and proposes a key for new ones.
 """
 
+import datetime
 import io
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -18,13 +20,17 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import identifiers
+from .citations import KEY_PATTERN
 from .models import Reference, ReferenceAuthor, comparable_title
+
+KEY = re.compile(KEY_PATTERN)
 
 FORMATS = {
     "auto": "Detect automatically",
     "bibtex": "BibTeX",
     "ris": "RIS",
     "medline": "PubMed (MEDLINE / .nbib)",
+    "csl-json": "CSL-JSON (as this site exports it)",
 }
 
 _BIBTEX_TYPES = {
@@ -74,6 +80,7 @@ class ParsedReference:
     existing: Reference | None = None
     duplicate_of: "ParsedReference | None" = None
     key: str = ""
+    proposed_key: str = ""  # the key the text gives it (CSL-JSON's id), used when free
 
     @property
     def is_new(self):
@@ -94,6 +101,8 @@ def detect_format(text):
     stripped = text.lstrip()
     if stripped.startswith("@"):
         return "bibtex"
+    if stripped.startswith(("[", "{")):
+        return "csl-json"
     if re.search(r"^TY  - ", text, re.MULTILINE):
         return "ris"
     if re.search(r"^PMID- ", text, re.MULTILINE):
@@ -104,7 +113,12 @@ def detect_format(text):
 def parse_references(text, text_format="auto"):
     """Parse `text`; match each entry to a stored reference or give it a new key."""
     text_format = detect_format(text) if text_format == "auto" else text_format
-    parser = {"bibtex": _from_bibtex, "ris": _from_ris, "medline": _from_medline}[text_format]
+    parser = {
+        "bibtex": _from_bibtex,
+        "ris": _from_ris,
+        "medline": _from_medline,
+        "csl-json": _from_csl_json,
+    }[text_format]
     try:
         parsed = parser(text)
     except UnreadableText:
@@ -137,7 +151,9 @@ def parse_references(text, text_format="auto"):
         if entry.existing is None and earlier is not None:
             entry.duplicate_of = earlier  # the same work twice in one paste: import it once
         elif entry.existing is None:
-            entry.key = _new_key(entry, taken)
+            free = entry.proposed_key and entry.proposed_key not in taken
+            entry.key = entry.proposed_key if free and KEY.fullmatch(entry.proposed_key) else ""
+            entry.key = entry.key or _new_key(entry, taken)
             taken.add(entry.key)
             seen.update(dict.fromkeys(identities, entry))
     return parsed
@@ -209,14 +225,15 @@ def _year(value):
 
 
 def expand_pages(pages):
-    """A page range written in full, with an en dash: "271-80" is 271–280, "681-8" 681–688."""
+    """An abbreviated page range written in full: "271-80" is 271–280, "681-8" 681–688.
+    A whole range is kept as written (BibTeX's "--" read as a dash)."""
     match = re.fullmatch(r"\s*(\d+)\s*(?:-{1,2}|–)\s*(\d+)\s*", pages or "")
     if not match:
         return (pages or "").replace("--", "–")
     start, end = match.groups()
-    if len(end) < len(start):
-        end = start[: len(start) - len(end)] + end
-    return f"{start}–{end}"
+    if len(end) >= len(start):
+        return pages.replace("--", "–")  # already whole: kept as written
+    return f"{start}–{start[: len(start) - len(end)] + end}"
 
 
 def _ris_author(name):
@@ -317,6 +334,77 @@ def _unread_block(block):
     return f"{name} (from line {block.start_line + 1}) was not read: {reason}."
 
 
+_CSL_TYPES = {choice.value for choice in Reference.Type}
+
+
+def _from_csl_json(text):
+    """CSL-JSON, as this site and Zotero export it: one item or a list of them."""
+    items = json.loads(text)
+    items = [items] if isinstance(items, dict) else items
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise UnreadableText("CSL-JSON must be a list of items, each an object.")
+    parsed = ParsedEntries()
+    for number, item in enumerate(items, 1):
+        if not item.get("title"):
+            parsed.problems.append(
+                f"Item {number} (“{item.get('id', '')}”) was not read: it has no title."
+            )
+            continue
+        issued = _date_parts(item.get("issued"))
+        accessed = _date_parts(item.get("accessed"))
+        parsed.append(
+            ParsedReference(
+                fields={
+                    "type": item.get("type")
+                    if item.get("type") in _CSL_TYPES
+                    else "article-journal",
+                    "title": item["title"],
+                    "container_title": item.get("container-title", ""),
+                    "container_title_short": item.get("container-title-short", ""),
+                    "issued_year": issued[0],
+                    "issued_month": issued[1],
+                    "issued_day": issued[2],
+                    "volume": str(item.get("volume", "")),
+                    "issue": str(item.get("issue", "")),
+                    "pages": expand_pages(str(item.get("page", ""))),
+                    "doi": item.get("DOI", ""),
+                    "pmid": str(item.get("PMID", "")),
+                    "pmcid": item.get("PMCID", ""),
+                    "url": item.get("URL", ""),
+                    "accessed": _date(accessed),
+                    "publisher": item.get("publisher", ""),
+                    "publisher_place": item.get("publisher-place", ""),
+                },
+                authors=[_csl_author(author) for author in item.get("author", [])],
+                proposed_key=str(item.get("id", "")),
+            )
+        )
+    return parsed
+
+
+def _date_parts(value):
+    """(year, month, day) from a CSL date, each None where not given."""
+    parts = ((value or {}).get("date-parts") or [[]])[0]
+    parts = [int(part) for part in parts if str(part).isdigit()][:3]
+    return (*parts, *[None] * (3 - len(parts)))
+
+
+def _date(parts):
+    year, month, day = parts
+    return datetime.date(year, month, day) if year and month and day else None
+
+
+def _csl_author(author):
+    if author.get("literal"):
+        return {"literal": author["literal"]}
+    return {
+        "particle": author.get("non-dropping-particle", ""),
+        "family": author.get("family", ""),
+        "given": author.get("given", ""),
+        "suffix": author.get("suffix", ""),
+    }
+
+
 def _from_ris(text):
     parsed = []
     for entry in rispy.loads(text):
@@ -337,7 +425,7 @@ def _from_ris(text):
                     ),
                     "volume": entry.get("volume", ""),
                     "issue": entry.get("number", ""),
-                    "pages": expand_pages(f"{start}-{end}" if start and end else start),
+                    "pages": expand_pages(f"{start}–{end}" if start and end else start),
                     "doi": entry.get("doi", ""),
                     "url": (entry.get("urls") or [""])[0],
                     "publisher": entry.get("publisher", ""),

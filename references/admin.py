@@ -265,11 +265,17 @@ class ReferenceAdmin(SimpleHistoryAdmin):
                 except importing.UnreadableText as problem:
                     error = f"Nothing was imported: {problem}"
                 else:
-                    matched = len(parsed) - len(created)
+                    refused = sum(1 for entry in parsed if entry.problem)
+                    matched = len(parsed) - len(created) - refused
                     self.message_user(
                         request,
-                        f"Imported {len(created)} new reference(s); {matched} matched existing ones.",
-                        messages.SUCCESS,
+                        f"Imported {len(created)} new reference(s); {matched} matched existing ones."
+                        + (
+                            f" {refused} not imported, for the reasons the preview gave."
+                            if refused or parsed.problems
+                            else ""
+                        ),
+                        messages.WARNING if refused or parsed.problems else messages.SUCCESS,
                     )
                     return redirect("admin:references_reference_changelist")
         context = {

@@ -81,10 +81,11 @@ class ParsedReference:
     duplicate_of: "ParsedReference | None" = None
     key: str = ""
     proposed_key: str = ""  # the key the text gives it (CSL-JSON's id), used when free
+    problem: str = ""  # why it cannot be stored as it is (an invalid DOI…), said at preview
 
     @property
     def is_new(self):
-        return self.existing is None and self.duplicate_of is None
+        return self.existing is None and self.duplicate_of is None and not self.problem
 
     @property
     def title(self):
@@ -146,6 +147,10 @@ def parse_references(text, text_format="auto"):
         )
         entry.authors = [a for a in entry.authors if a.get("family") or a.get("literal")]
         entry.existing = find_existing(entry.fields)
+        if entry.existing is None:
+            entry.problem = _invalid_fields(entry)
+            if entry.problem:
+                continue
         identities = _identities(entry.fields)
         earlier = next((seen[i] for i in identities if i in seen), None)
         if entry.existing is None and earlier is not None:
@@ -157,6 +162,18 @@ def parse_references(text, text_format="auto"):
             taken.add(entry.key)
             seen.update(dict.fromkeys(identities, entry))
     return parsed
+
+
+def _invalid_fields(entry):
+    """What would stop the entry being stored (an invalid DOI or PMID, a month 13…), said
+    now, at preview, rather than when the import is confirmed."""
+    try:
+        Reference(key="preview", **entry.fields).full_clean(
+            exclude=["key"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        return "; ".join(" ".join(messages) for messages in error.message_dict.values())
+    return ""
 
 
 def _identities(fields):
@@ -406,7 +423,16 @@ def _csl_author(author):
 
 
 def _from_ris(text):
-    parsed = []
+    parsed = ParsedEntries()
+    records = re.split(r"^ER  -.*$", text, flags=re.MULTILINE)
+    unterminated = records[-1] if re.search(r"^TY  - ", records[-1], re.MULTILINE) else ""
+    if unterminated:
+        title = re.search(r"^(?:TI|T1)  - (.*)$", unterminated, re.MULTILINE)
+        name = f"“{title.group(1).strip()}”" if title else "The last entry"
+        parsed.problems.append(
+            f"{name} was not read: it has no end-of-record line (ER  - ) after it. Each RIS "
+            "entry ends with one; copy the entry again in full."
+        )
     for entry in rispy.loads(text):
         start, end = entry.get("start_page", ""), entry.get("end_page", "")
         parsed.append(

@@ -118,3 +118,22 @@ def test_the_seed_references_give_their_page_ranges_in_full():
     assert Reference.objects.get(key="abreu2009").pages == "271–280"
     assert Reference.objects.get(key="feder2014").pages == "681–688"
     assert Reference.objects.get(key="niesters2014").pages == "357–367"
+
+
+def test_an_invalid_doi_is_said_at_preview_and_the_entry_not_imported(staff_client):
+    text = "@article{bad, title = {A study with a broken DOI}, doi = {11.1234/x}, year = {2020}}"
+    (entry,) = importing.parse_references(text)
+    assert "is not a DOI" in entry.problem and not entry.is_new
+    page = staff_client.post(
+        "/admin/references/reference/import/", {"text": text, "text_format": "auto"}
+    ).content.decode()
+    assert "Not imported:" in page and "is not a DOI" in page
+    assert 'name="confirm"' not in page  # nothing to import
+
+
+def test_a_ris_entry_without_its_end_line_is_named():
+    text = "TY  - JOUR\nTI  - First\nER  - \nTY  - JOUR\nTI  - Second, unfinished\n"
+    parsed = importing.parse_references(text)
+    assert [entry.title for entry in parsed] == ["First"]
+    (problem,) = parsed.problems
+    assert "“Second, unfinished” was not read: it has no end-of-record line" in problem

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from references import importing
 from references.models import Reference
 
 pytestmark = pytest.mark.django_db
@@ -111,15 +112,22 @@ def test_an_empty_author_line_is_skipped_not_stored(staff_client):
     assert [a.family for a in record.authors.all()] == ["Lindqvist"]
 
 
-def test_an_invalid_entry_stops_the_whole_import_with_a_readable_reason(staff_client):
+def test_an_invalid_entry_is_refused_at_preview_and_the_rest_imported(staff_client):
     bad = (
         (SAMPLES / "sample.bib")
         .read_text()
         .replace("year = {2023}", "year = {2023},\n  pmid = {12ab}")
     )
+    preview = staff_client.post(IMPORT_URL, {"text": bad, "text_format": "bibtex"})
+    html = preview.content.decode()
+    assert "Not imported:" in html and "is not a PubMed ID" in html
+    parsed = importing.parse_references(bad, "bibtex")
+    refused = [entry for entry in parsed if entry.problem]
+    assert len(refused) == 1
     before = Reference.objects.count()
-    response = staff_client.post(IMPORT_URL, {"text": bad, "text_format": "bibtex", "confirm": "1"})
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Nothing was imported" in html and "is not a PubMed ID" in html
-    assert Reference.objects.count() == before
+    response = staff_client.post(
+        IMPORT_URL, {"text": bad, "text_format": "bibtex", "confirm": "1"}, follow=True
+    )
+    assert "1 not imported, for the reasons the preview gave" in response.content.decode()
+    assert Reference.objects.count() == before + sum(1 for entry in parsed if entry.is_new)
+    assert not Reference.objects.filter(title=refused[0].title).exists()

@@ -4,7 +4,9 @@ import json
 
 import bibtexparser
 import rispy
+from bibtexparser import middlewares
 from bibtexparser import model as bibtex
+from bibtexparser.middlewares.names import NameParts
 from django.http import HttpResponse
 
 from .formatting import reference_to_csl
@@ -61,15 +63,46 @@ def _authors(reference, separator):
             names.append(", ".join(part for part in parts if part))
         else:
             parts = (author.family_name, author.given, author.suffix)
-            names.append(", ".join(part for part in parts if part))
+            name = ", ".join(part for part in parts if part)
+            # A comma says it is a person even with no given name; without one, an organisation.
+            names.append(name if author.given else f"{name},")
     return names
 
 
+def _bibtex_names(reference):
+    """Authors as bibtexparser's name parts: an organisation, or a family name holding its
+    own particle ("de Maricourt" with no particle of its own), braced to stay whole."""
+    names = []
+    for author in reference.authors.all():
+        if author.literal:
+            names.append(NameParts(first=[], von=[], last=["{" + author.literal + "}"], jr=[]))
+            continue
+        family = (
+            author.family
+            if author.particle or " " not in author.family
+            else "{" + author.family + "}"
+        )
+        names.append(
+            NameParts(
+                first=[author.given] if author.given else [],
+                von=[author.particle] if author.particle else [],
+                last=[family],
+                jr=[author.suffix] if author.suffix else [],
+            )
+        )
+    return names
+
+
+def _iso_date(year, month, day):
+    return f"{year:04d}-{month:02d}-{day:02d}" if year and month and day else ""
+
+
 def to_bibtex(references):
+    """BibTeX with LaTeX for what needs it ("&" as "\\&"), via bibtexparser's middlewares."""
     library = bibtexparser.Library()
     for reference in references:
         values = {
-            "author": " and ".join(_authors(reference, " and ")),
+            "author": _bibtex_names(reference),
             "title": reference.title,
             "journal"
             if reference.type == "article-journal"
@@ -77,6 +110,8 @@ def to_bibtex(references):
             "shortjournal": reference.container_title_short,
             "year": str(reference.issued_year or ""),
             "month": str(reference.issued_month or ""),
+            # biblatex's full date, for the day BibTeX has no field for.
+            "date": _iso_date(reference.issued_year, reference.issued_month, reference.issued_day),
             "volume": reference.volume,
             "number": reference.issue,
             "pages": reference.pages,
@@ -84,18 +119,27 @@ def to_bibtex(references):
             "pmid": reference.pmid,
             "pmcid": reference.pmcid,
             "url": reference.url,
+            "urldate": reference.accessed.isoformat() if reference.accessed else "",
             "publisher": reference.publisher,
             "address": reference.publisher_place,
         }
         fields = [bibtex.Field(name, value) for name, value in values.items() if value]
         library.add(bibtex.Entry(_BIBTEX_TYPES.get(reference.type, "misc"), reference.key, fields))
-    return bibtexparser.write_string(library)
+    return bibtexparser.write_string(
+        library,
+        prepend_middleware=[
+            middlewares.LatexEncodingMiddleware(),
+            middlewares.MergeNameParts(),
+            middlewares.MergeCoAuthors(),
+        ],
+    )
 
 
 def to_ris(references):
     entries = []
     for reference in references:
         start, _, end = reference.pages.replace("–", "-").partition("-")
+        accessed = reference.accessed
         entry = {
             "type_of_reference": _RIS_TYPES.get(reference.type, "GEN"),
             "id": reference.key,
@@ -108,8 +152,19 @@ def to_ris(references):
             "number": reference.issue,
             "start_page": start,
             "end_page": end,
+            "date": "/".join(
+                f"{part:02d}" if index else str(part)
+                for index, part in enumerate(
+                    p
+                    for p in (reference.issued_year, reference.issued_month, reference.issued_day)
+                    if p
+                )
+            ),
+            "access_date": f"{accessed:%Y/%m/%d}" if accessed else "",
             "doi": reference.doi,
-            "urls": [url for url in (reference.url, reference.pubmed_url) if url],
+            "accession_number": reference.pmid,  # AN: the PubMed ID, as PubMed's RIS gives it
+            "custom2": reference.pmcid,  # C2: the PMC ID, as PubMed's RIS gives it
+            "urls": [reference.url] if reference.url else [],
             "publisher": reference.publisher,
             "place_published": reference.publisher_place,
         }

@@ -303,10 +303,14 @@ def _from_bibtex(text):
         month = _MONTHS.get(values.get("month", "")[:3].lower()) or (
             int(values["month"]) if values.get("month", "").isdigit() else None
         )
+        day = _iso_parts(values.get("date", ""))[2]
         parsed.append(
             ParsedReference(
+                proposed_key=entry.key,
                 fields={
                     "type": _BIBTEX_TYPES.get(entry.entry_type.lower(), "article-journal"),
+                    "issued_day": day if month else None,
+                    "accessed": _date(_iso_parts(values.get("urldate", ""))),
                     "title": values.get("title", ""),
                     "container_title": values.get("journal") or values.get("booktitle") or "",
                     "container_title_short": values.get("shortjournal", ""),
@@ -399,6 +403,13 @@ def _from_csl_json(text):
     return parsed
 
 
+def _iso_parts(text):
+    """(year, month, day) from "2018-02-01" (or the start of one), None where not given."""
+    match = re.match(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text or "")
+    parts = [int(part) if part else None for part in match.groups()] if match else []
+    return (*parts, *[None] * (3 - len(parts)))
+
+
 def _date_parts(value):
     """(year, month, day) from a CSL date, each None where not given."""
     parts = ((value or {}).get("date-parts") or [[]])[0]
@@ -435,9 +446,19 @@ def _from_ris(text):
         )
     for entry in rispy.loads(text):
         start, end = entry.get("start_page", ""), entry.get("end_page", "")
+        date = _iso_parts(entry.get("date", "").replace("/", "-"))
+        year = _year(entry.get("year") or entry.get("publication_year") or entry.get("date"))
+        accession = str(entry.get("accession_number", ""))
+        pmcid = str(entry.get("custom2", ""))
         parsed.append(
             ParsedReference(
+                proposed_key=str(entry.get("id", "")),
                 fields={
+                    "issued_month": date[1] if year and date[0] == year else None,
+                    "issued_day": date[2] if year and date[0] == year and date[1] else None,
+                    "accessed": _date(_iso_parts(entry.get("access_date", "").replace("/", "-"))),
+                    "pmid": accession if accession.isdigit() else "",
+                    "pmcid": pmcid if pmcid.upper().startswith("PMC") else "",
                     "type": _RIS_TYPES.get(entry.get("type_of_reference", ""), "article-journal"),
                     "title": entry.get("primary_title") or entry.get("title", ""),
                     "container_title": entry.get("secondary_title")

@@ -386,7 +386,7 @@ def test_reference_import_reaches_a_page_citing_its_key(staff_client, visitor):
     section.save()
     _cached(visitor, ARTICLE)
     bibtex = (
-        "@article{late, author = {Latecomer, Ann}, title = {A study imported late}, "
+        "@article{latecomer2021, author = {Latecomer, Ann}, title = {A study imported late}, "
         "journal = {Journal of Imports}, year = {2021}}"
     )
     response = staff_client.post(

@@ -137,3 +137,12 @@ def test_a_ris_entry_without_its_end_line_is_named():
     assert [entry.title for entry in parsed] == ["First"]
     (problem,) = parsed.problems
     assert "“Second, unfinished” was not read: it has no end-of-record line" in problem
+
+
+def test_an_entrys_own_key_is_kept_when_free_and_a_new_one_made_when_taken():
+    text = (
+        "@article{zunszain2013, title = {Another work entirely}, author = {Other, Ann}, year = {2001}}\n"
+        "@article{fresh-key, title = {A fresh work}, author = {New, Ned}, year = {2002}}"
+    )
+    taken, free = importing.parse_references(text)
+    assert taken.key == "other2001" and free.key == "fresh-key"

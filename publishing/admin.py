@@ -208,8 +208,6 @@ class RevisionedPageAdmin(WholePageRestoreOnly):
     """Saves of a live page become revisions; everything the page shows patients waits for
     a clinical reviewer. Used before the page admin it extends."""
 
-    revision_fields = ["workflow"]
-
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "status", *REVIEW_FIELDS, "workflow"]
 
@@ -870,11 +868,8 @@ class RevisionAdmin(admin.ModelAdmin):
         if not isinstance(page, Article):
             return []
         removed = kind_of(page).sections_removed(page, revision.content)
-        return [
-            (section, list(TopicPage.objects.showing(section)))
-            for section in removed
-            if TopicPage.objects.showing(section).exists()
-        ]
+        showing = ((section, list(TopicPage.objects.showing(section))) for section in removed)
+        return [(section, pages) for section, pages in showing if pages]
 
     def _act(self, request, revision, action, forms_shown):
         """Carry out a reviewer's, editor's or superuser's step; the message to show, or None

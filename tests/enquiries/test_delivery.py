@@ -18,6 +18,7 @@ from enquiries.models import Enquiry, Notification, NotificationAttempt, Routing
 from enquiries.notifications import deliver, deliver_due
 from tests.enquiries.smtp import GREYLIST, REFUSE
 from tests.factories import enquiry_data, make_enquiry
+from tests.worker import run_worker_until
 
 pytestmark = pytest.mark.django_db
 
@@ -282,28 +283,7 @@ def test_the_attempt_log_holds_no_enquiry_content(client, smtp_server):
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_delivers_then_stops_on_sigterm(smtp_server):
     """The real command, in this process: it delivers, and SIGTERM ends it cleanly."""
-    import os
-    import signal
-    import threading
-
     make_enquiry(recipients=["desk@clinic.example"])
-
-    def stop_when_delivered():
-        deadline = time.monotonic() + 20
-        while not smtp_server.received and time.monotonic() < deadline:
-            time.sleep(0.05)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
-    watcher = threading.Thread(target=stop_when_delivered)
-    watcher.start()
-    try:
-        began = time.monotonic()
-        call_command("notification_worker", poll=0.1)  # returns once SIGTERM arrives
-        assert time.monotonic() - began < 20
-    finally:
-        watcher.join()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    assert run_worker_until(lambda: smtp_server.received) < 20
     assert len(smtp_server.received) == 1
     assert Notification.objects.get().status == "sent"

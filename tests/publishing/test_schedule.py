@@ -1,10 +1,6 @@
 """Go-live and take-down times: acted on by the background worker, not before their time."""
 
 import datetime
-import os
-import signal
-import threading
-import time
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +10,7 @@ from articles.models import Article
 from publishing import services
 from publishing.models import Revision
 from tests.factories import make_article, publish_pending
+from tests.worker import run_worker_until
 
 pytestmark = pytest.mark.django_db
 
@@ -76,28 +73,10 @@ def test_the_background_worker_takes_a_page_down_on_time(committed_seed):
     article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
     article.expires_at = timezone.now() + datetime.timedelta(seconds=1)
     article.save()
-    seen_before_time = []
-
-    def stop_when_taken_down():
-        seen_before_time.append(Article.objects.get(pk=article.pk).status)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if Article.objects.get(pk=article.pk).status == Article.Status.DRAFT:
-                break
-            time.sleep(0.05)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
-    watcher = threading.Thread(target=stop_when_taken_down)
-    watcher.start()
-    try:
-        began = time.monotonic()
-        call_command("notification_worker", poll=0.1)  # returns once SIGTERM arrives
-        took = time.monotonic() - began
-    finally:
-        watcher.join()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+    seen_before_time = [Article.objects.get(pk=article.pk).status]
+    took = run_worker_until(
+        lambda: Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
+    )
     assert seen_before_time == [Article.Status.PUBLISHED]
     assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
     assert took < 20

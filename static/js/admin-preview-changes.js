@@ -5,6 +5,7 @@
   var button = document.getElementById("preview-changes");
   if (!button) return;
   var base = button.getAttribute("formaction");
+  button.setAttribute("data-follows-edits", "true"); // listening from here on
   document.addEventListener("focusin", function (event) {
     var section = event.target.closest(".inline-related");
     var anchor = section && section.querySelector("input[name$='-anchor']");

@@ -133,6 +133,8 @@ def test_preview_changes_opens_at_the_section_edited_inline(site, editor, browse
     _sign_in(page, site, "carla")
     page.goto(site.url + "/admin/articles/article/")
     page.get_by_role("link", name="A Guide to Ketamine Therapy for Depression").click()
+    # The script that follows edits loads after the page: wait for it, as a person would.
+    expect(page.locator("#preview-changes")).to_have_attribute("data-follows-edits", "true")
     inline = page.locator(
         ".inline-related", has=page.locator("input[value='post-treatment-recovery']")
     )

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -16,20 +17,39 @@ from references.admin import ReferenceForm
 from references.models import Reference
 
 from .history import PlainWordsHistory, word_diff
+from .images import upload_limit
 from .models import Article, Section
 from .readability import GRADE_LIMIT, reading_grade, uncited_claims
 from .services import save_article, save_section
 
-# Editor and live preview side by side, styled for the admin.
-MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+class MarkdownEditor(AdminMarkdownxWidget):
+    """Editor and live preview side by side, styled for the admin, with an "Insert image"
+    button. Its script uploads the image (or one dragged or pasted in), shows the server's
+    reason if it is refused and asks for alt text before writing it into the text."""
+
+    template_name = "articles/_markdown_editor.html"
+
+    class Media:
+        js = ["js/markdown-image.js"]
+        css = {"all": ["css/admin-editor.css"]}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["image_limit"] = upload_limit()
+        context["image_limit_bytes"] = settings.IMAGE_UPLOAD_MAX_BYTES
+        return context
 
 
-class SectionBodyWidget(AdminMarkdownxWidget):
+MARKDOWN_EDITOR = {MarkdownxField: {"widget": MarkdownEditor}}
+
+
+class SectionBodyWidget(MarkdownEditor):
     """The Markdown editor whose live preview numbers citations as the section's page does:
     it asks the preview address about its section (`data-section`)."""
 
     def add_markdownx_attrs(self, attrs):
-        attrs = AdminMarkdownxWidget.add_markdownx_attrs(attrs)
+        attrs = MarkdownEditor.add_markdownx_attrs(attrs)
         if self.attrs.get("data-section"):
             attrs["data-markdownx-urls-path"] = (
                 f"{reverse('markdownx_markdownify')}?section={self.attrs['data-section']}"

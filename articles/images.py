@@ -10,9 +10,10 @@ import io
 import os
 import uuid
 import warnings
+from urllib.parse import unquote
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -20,6 +21,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RENDITION_WIDTHS = (480, 960, 1440)
 MAX_PIXELS = 40_000_000
+# Where the Markdown editor's uploads are stored (featured images: Article.featured_image).
+INLINE_DIRECTORY = "markdownx/"
+# How wide an image in the text column is drawn: the article column (--measure) on wide
+# screens, the screen less its margins on phones. The browser picks a size from `srcset` by it.
+COLUMN_SIZES = "(min-width: 48rem) 42rem, calc(100vw - 2rem)"
 
 
 def _open(upload):
@@ -56,13 +62,20 @@ def _open(upload):
     return image
 
 
+def upload_limit():
+    """The largest image accepted, in words: "5 MB"."""
+    size = settings.IMAGE_UPLOAD_MAX_BYTES
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    return f"{size / 1024:.3g} KB"
+
+
 def validate_upload(upload):
     """Refuse anything but a readable JPEG, PNG or WebP within the size limits."""
     if getattr(upload, "_committed", False):
         return  # already stored (and checked when it was uploaded)
     if upload.size > settings.IMAGE_UPLOAD_MAX_BYTES:
-        limit = settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"This image is larger than {limit} MB. Upload a smaller one.")
+        raise ValidationError(f"This image is larger than {upload_limit()}. Upload a smaller one.")
     image = _open(upload)
     if image.format not in EXTENSIONS:
         raise ValidationError(
@@ -85,25 +98,81 @@ def strip_metadata(upload):
     return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{EXTENSIONS[image_format]}")
 
 
+def store_inline_image(upload):
+    """Store an image uploaded in the Markdown editor, without its metadata, with its
+    smaller sizes; return its address."""
+    cleaned = strip_metadata(upload)
+    name = default_storage.save(f"{INLINE_DIRECTORY}{cleaned.name}", cleaned)
+    make_renditions(name)
+    return default_storage.url(name)
+
+
+def rendition_name(name, width):
+    base, extension = os.path.splitext(name)
+    return f"{base}-{width}w{extension}"
+
+
 def make_renditions(name):
-    """Smaller copies of a stored image for `srcset`: [{"url", "width", "height"}, …]."""
+    """Smaller copies of a stored image for `srcset`: [{"url", "width", "height"}, …].
+    A copy already stored is kept, so this may be called again for the same image."""
     with default_storage.open(name) as stored:
         image = Image.open(stored)
         image.load()
     image_format = image.format
-    base, extension = os.path.splitext(name)
     renditions = []
     for width in RENDITION_WIDTHS:
         if width >= image.width:
             break
         height = round(image.height * width / image.width)
-        output = io.BytesIO()
-        image.resize((width, height), Image.Resampling.LANCZOS).save(output, format=image_format)
-        rendition = default_storage.save(
-            f"{base}-{width}w{extension}", ContentFile(output.getvalue())
-        )
+        rendition = rendition_name(name, width)
+        if not default_storage.exists(rendition):
+            output = io.BytesIO()
+            image.resize((width, height), Image.Resampling.LANCZOS).save(
+                output, format=image_format
+            )
+            default_storage.save(rendition, ContentFile(output.getvalue()))
         renditions.append({"url": default_storage.url(rendition), "width": width, "height": height})
     renditions.append(
         {"url": default_storage.url(name), "width": image.width, "height": image.height}
     )
     return renditions
+
+
+def stored_name(url):
+    """The storage name of the site's own upload at address `url`, or None for any other."""
+    if not url or url.startswith("//") or not url.startswith(settings.MEDIA_URL):
+        return None
+    name = unquote(url[len(settings.MEDIA_URL) :].split("?", 1)[0].split("#", 1)[0])
+    return name or None
+
+
+def stored_sizes(name):
+    """The sizes of a stored image that exist: [{"url", "width", "height"}, …], smallest
+    first and the image itself last, as `make_renditions` gives them; [] if it is not there.
+    Reads only the image's header and asks storage which copies exist: nothing is written."""
+    try:
+        with default_storage.open(name) as stored:
+            width, height = Image.open(stored).size
+    except (OSError, SuspiciousFileOperation, UnidentifiedImageError, ValueError):
+        return []
+    sizes = [
+        {
+            "url": default_storage.url(rendition_name(name, smaller)),
+            "width": smaller,
+            "height": round(height * smaller / width),
+        }
+        for smaller in RENDITION_WIDTHS
+        if smaller < width and default_storage.exists(rendition_name(name, smaller))
+    ]
+    return [*sizes, {"url": default_storage.url(name), "width": width, "height": height}]
+
+
+def srcset(sizes):
+    return ", ".join(f"{size['url']} {size['width']}w" for size in sizes)
+
+
+def delete_image(name):
+    """Remove a stored image and its smaller copies from storage."""
+    for width in RENDITION_WIDTHS:
+        default_storage.delete(rendition_name(name, width))
+    default_storage.delete(name)

@@ -13,7 +13,7 @@ from clinic.crisis import mentions_crisis
 from references.citations import cited_keys
 from references.models import Reference
 
-from .images import validate_upload
+from .images import srcset, stored_name, stored_sizes, validate_upload
 from .rendering import images_in, is_own_image, plain_text, render_markdown, swallowing_html
 from .voice import unclosed_marks
 
@@ -189,7 +189,7 @@ class Article(MedicallyReviewed, Scheduled):
 
     @property
     def featured_image_srcset(self):
-        return ", ".join(f"{r['url']} {r['width']}w" for r in self.featured_image_renditions)
+        return srcset(self.featured_image_renditions)
 
     @property
     def featured_image_size(self):
@@ -358,9 +358,9 @@ class Section(models.Model):
             if not is_own_image(src):
                 raise ValidationError(
                     {
-                        "body": f"The image {src} is on another site. Upload it here instead (drag "
-                        "it into the editor): a picture from another site would tell that site "
-                        "who reads this page."
+                        "body": f"The image {src} is on another site. Upload it here instead "
+                        "(“Insert image” above the text): a picture from another site would "
+                        "tell that site who reads this page."
                     }
                 )
             if not alt:
@@ -369,6 +369,15 @@ class Section(models.Model):
                         "body": f"The image “{name}” has no description. Write what it shows "
                         "between the square brackets, as in ![A calm treatment room](…), for "
                         "people who cannot see it."
+                    }
+                )
+            stored = stored_name(src)
+            if not stored or not stored_sizes(stored):
+                raise ValidationError(
+                    {
+                        "body": f"There is no image “{name}” on this site: images are removed "
+                        "when no page shows them any more. Upload it again with “Insert image”, "
+                        "or take it out of the text."
                     }
                 )
         unclosed = unclosed_marks(self.body)

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 from django.conf import settings
+from markdown.treeprocessors import Treeprocessor
 
 from references.citations import (
     MARKER_ATTRIBUTE,
@@ -22,6 +23,7 @@ from references.citations import (
     without_markers,
 )
 
+from .images import COLUMN_SIZES, srcset, stored_name, stored_sizes
 from .voice import ATTRIBUTE as VOICE_ATTRIBUTE
 from .voice import PublisherVoiceExtension
 
@@ -61,7 +63,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding"},
     "ins": {"title"},
     "td": {"align"},
     "th": {"align", "scope"},
@@ -73,10 +75,40 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 _EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
 
 
+class _SizedImages(Treeprocessor):
+    """The site's own images as the featured image is shown: width and height (no jump as
+    the page loads), the smaller copies in `srcset` (a phone does not fetch the 2,400 px
+    original), and loaded only as the reader nears them."""
+
+    def run(self, root):
+        for image in root.iter("img"):
+            name = stored_name(image.get("src", ""))
+            sizes = stored_sizes(name) if name else []
+            if not sizes:
+                continue
+            image.set("width", str(sizes[-1]["width"]))
+            image.set("height", str(sizes[-1]["height"]))
+            if len(sizes) > 1:
+                image.set("srcset", srcset(sizes))
+                image.set("sizes", COLUMN_SIZES)
+            image.set("loading", "lazy")
+            image.set("decoding", "async")
+
+
+class SizedImagesExtension(markdown.Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_SizedImages(md), "sized_images", 5)  # after inline images
+
+
 def render_markdown(text):
     """Convert Markdown `text` to HTML and sanitize it against the allow-list."""
     converter = markdown.Markdown(
-        extensions=[*_EXTENSIONS, CitationExtension(), PublisherVoiceExtension()]
+        extensions=[
+            *_EXTENSIONS,
+            CitationExtension(),
+            PublisherVoiceExtension(),
+            SizedImagesExtension(),
+        ]
     )
     return nh3.clean(
         converter.convert(text or ""),
@@ -91,8 +123,16 @@ def render_markdown(text):
 
 def _own_images_only(tag, attribute, value):
     """An image from another site would tell that site who reads a mental-health page:
-    only the site's own uploads keep their address."""
-    if tag == "img" and attribute == "src" and not is_own_image(value):
+    only the site's own uploads keep their address, in `src` and in every `srcset` entry."""
+    if tag != "img":
+        return value
+    if attribute == "src" and not is_own_image(value):
+        return None
+    if attribute == "srcset" and not all(
+        is_own_image(candidate.split()[0]) for candidate in value.split(",") if candidate.strip()
+    ):
+        return None
+    if attribute == "loading" and value not in ("lazy", "eager"):
         return None
     return value
 

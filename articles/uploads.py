@@ -1,26 +1,32 @@
-"""The markdownx editor's image upload, held to the same rules as every other upload."""
+"""The Markdown editor's image upload, held to the same rules as every other upload.
+
+The editor's script (static/js/markdown-image.js) sends the file, shows the reason when it
+is refused and asks for alt text before it writes the image into the section. Every answer
+is JSON, whoever asks: markdownx's own form view would look for a template on a refusal.
+"""
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from markdownx.forms import ImageForm
-from markdownx.views import ImageUploadView
+from django.http import JsonResponse
+from django.views import View
 
-from .images import strip_metadata, validate_upload
+from .images import store_inline_image, validate_upload
 
 
-class CheckedImageForm(ImageForm):
-    def clean(self):
-        upload = self.files.get("image")
+class CheckedImageUploadView(View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        upload = request.FILES.get("image")
         if upload is None:
-            raise ValidationError("Choose an image to upload.")
-        validate_upload(upload)
-        return self.cleaned_data
+            return refusal("Choose an image to upload.")
+        try:
+            validate_upload(upload)
+        except ValidationError as error:
+            return refusal(" ".join(error.messages))
+        url = store_inline_image(upload)
+        # `image_code` is what markdownx's own script expects; ours asks for alt text first.
+        return JsonResponse({"url": url, "image_code": f"![]({url})"})
 
-    def save(self, commit=True):
-        cleaned = strip_metadata(self.files["image"])
-        stored = default_storage.save(f"markdownx/{cleaned.name}", cleaned)
-        return default_storage.url(stored)
 
-
-class CheckedImageUploadView(ImageUploadView):
-    form_class = CheckedImageForm
+def refusal(message):
+    return JsonResponse({"error": message}, status=400)

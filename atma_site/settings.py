@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "markdownx",
     "simple_history",
     "axes",
@@ -136,6 +137,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES too, so templates/ can hold a widget's own template
+# (the Markdown editor's, with its image tools).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {

@@ -1,5 +1,6 @@
 """The Markdown renderer keeps what editors write and removes anything that could run."""
 
+import io
 import re
 
 import lxml.html
@@ -145,8 +146,15 @@ def test_a_section_with_a_foreign_or_undescribed_image_is_refused_naming_it(db, 
 
 
 def test_a_described_image_of_our_own_is_accepted(db):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
     from articles.models import Article, Section
 
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, format="JPEG")
+    default_storage.save("markdownx/room.jpg", ContentFile(buffer.getvalue()))
     section = Section(
         article=Article.objects.first(),
         heading="Images",

@@ -158,6 +158,15 @@ def images_in(markdown_text):
     return [(image.get("src") or "", (image.get("alt") or "").strip()) for image in parser.found]
 
 
+def stored_images_in(markdown_text):
+    """The storage names of the site's own uploads that `markdown_text` shows."""
+    return {
+        name
+        for src, _ in images_in(markdown_text)
+        if is_own_image(src) and (name := stored_name(src))
+    }
+
+
 # Raw HTML whose content the sanitizer drops along with the element: unclosed, such an
 # element swallows everything after it, and the rest of the section silently vanishes.
 _SWALLOWING_TAG = re.compile(

@@ -310,8 +310,9 @@ NOTIFICATION_RETRY_CAP_SECONDS = env_int("NOTIFICATION_RETRY_CAP_SECONDS", 600)
 NOTIFICATION_URGENT_RETRY_CAP_SECONDS = env_int("NOTIFICATION_URGENT_RETRY_CAP_SECONDS", 60)
 # How often the worker looks for due notifications.
 NOTIFICATION_POLL_SECONDS = float(env("NOTIFICATION_POLL_SECONDS", "1"))
-# Other work the background worker does once per poll: each a callable taking no arguments.
-WORKER_TASKS = ["publishing.services.publish_due"]
+# Other work the background worker does once per poll: each a callable taking no arguments
+# (scheduled publishing; removing uploads never saved into a page, which runs hourly).
+WORKER_TASKS = ["publishing.services.publish_due", "publishing.images.sweep_unsaved_uploads"]
 
 # Clinical review: the default gap between a reviewer's approval and the next review.
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)

@@ -44,6 +44,7 @@ from topics.admin import TreatmentFactInline as PlainTreatmentFactInline
 from topics.models import TopicPage, TopicSection, TreatmentFact
 
 from . import services
+from .images import images_no_longer_stored
 from .models import Revision
 from .pages import SECTION_FIELDS, differences, kind_of
 from .services import EditConflict, WorkflowError, is_live
@@ -956,6 +957,14 @@ class RevisionAdmin(admin.ModelAdmin):
             "Patients see no change until a clinical reviewer approves it.",
             messages.SUCCESS,
         )
+        gone = images_no_longer_stored(kind_of(page).images(revision.content))
+        if gone:
+            messages.warning(
+                request,
+                f"Revision {revision.pk} shows images no longer stored, since no page showed "
+                f"them: {', '.join(gone)}. A featured image is left out of the draft; upload "
+                "the images again where the page needs them.",
+            )
         return redirect("admin:publishing_revision_review", restored.pk)
 
     def compare_view(self, request, older, newer):

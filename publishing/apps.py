@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 
 
 class PublishingConfig(AppConfig):
@@ -10,12 +10,14 @@ class PublishingConfig(AppConfig):
     verbose_name = "Review and publishing"
 
     def ready(self):
-        from articles.models import Article
+        from articles.models import Article, Section
         from topics.models import TopicPage
 
-        from .services import forget_revisions
+        from .services import forget_images, forget_revisions
 
         for model in (Article, TopicPage):
             post_delete.connect(
                 forget_revisions, sender=model, dispatch_uid=f"revisions-{model.__name__}"
             )
+        for model in (Article, Section, TopicPage):
+            pre_delete.connect(forget_images, sender=model, dispatch_uid=f"images-{model.__name__}")

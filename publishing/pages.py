@@ -9,11 +9,12 @@ import datetime
 import uuid
 
 from django.core.files.images import get_image_dimensions
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import ProtectedError
 
 from articles.models import Article, Section
-from articles.rendering import render_markdown
+from articles.rendering import render_markdown, stored_images_in
 from articles.services import save_article, save_section
 from topics.models import TopicPage, TopicSection, TreatmentFact
 
@@ -98,13 +99,28 @@ class ArticlePages:
         return article, sections
 
     def normalized(self, article, content):
-        """`content` fit for the page as it is now: a section deleted since is a new one."""
+        """`content` fit for the page as it is now: a section deleted since is a new one, and
+        a featured image removed from storage since (no page showed it) is left out."""
         existing = set(Section.objects.filter(article=article).values_list("pk", flat=True))
         sections = [
             {**entry, "id": entry["id"] if entry["id"] in existing else None}
             for entry in content["sections"]
         ]
-        return {**content, "sections": sections}
+        fields = content["fields"]
+        image = fields.get("featured_image")
+        if image and not default_storage.exists(image):
+            fields = {**fields, "featured_image": ""}
+        return {**content, "fields": fields, "sections": sections}
+
+    def images(self, content):
+        """The stored images `content` shows: the featured image and those in the text."""
+        fields = content["fields"]
+        names = stored_images_in(fields.get("attribution", ""))
+        if fields.get("featured_image"):
+            names.add(fields["featured_image"])
+        for entry in content["sections"]:
+            names |= stored_images_in(entry["body"])
+        return names
 
     def sections_removed(self, article, content):
         kept = {entry["id"] for entry in content["sections"] if entry["id"]}
@@ -204,6 +220,9 @@ class TopicPages:
                 if entry["section"] in existing
             ],
         }
+
+    def images(self, content):
+        return stored_images_in(content["fields"].get("intro", ""))
 
     @transaction.atomic
     def apply(self, page, content):

@@ -15,10 +15,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Section
+from articles.rendering import stored_images_in
 from enquiries.services import notify_staff
 from topics.models import TopicPage
 
+from .images import remove_unused_later
 from .models import Revision
 from .pages import kind_of
 
@@ -99,6 +101,8 @@ def save_revision(page, content, *, user, restored_from=None, created=False):
         )
     ensure_baseline(page)
     previous = latest_revision(page)
+    # An image this save takes out of the page's draft goes, unless shown elsewhere.
+    remove_unused_later(kind_of(page).images(previous.content))
     changes = kind_of(page).describe(previous.content, content)
     if restored_from:
         summary = f"Restored revision {restored_from.pk}" + (
@@ -124,8 +128,16 @@ def restore(revision, *, user):
     content = kind_of(page).normalized(page, revision.content)
     restored = save_revision(page, content, user=user, restored_from=revision)
     if not is_live(page):
-        kind_of(page).apply(page, content)  # a draft page's rows are its working copy
+        apply(page, content)  # a draft page's rows are its working copy
     return restored
+
+
+def apply(page, content):
+    """Put `content` into the page's rows; an image the rows no longer show then goes,
+    unless shown elsewhere."""
+    kind = kind_of(page)
+    remove_unused_later(kind.images(kind.snapshot(page)))
+    kind.apply(page, content)
 
 
 def lock(page):
@@ -275,7 +287,7 @@ def publish(revision, *, by, page=None):
     was_live = is_live(page)
     page.publish()
     page.go_live_at = None
-    kind_of(page).apply(page, revision.content)
+    apply(page, revision.content)
     if was_live and isinstance(page, Article):
         page.record_update()
     revision.status = Revision.Status.PUBLISHED
@@ -295,7 +307,7 @@ def take_down(page):
     if pending:
         try:
             with transaction.atomic():
-                kind_of(page).apply(lock(page), kind_of(page).normalized(page, pending.content))
+                apply(lock(page), kind_of(page).normalized(page, pending.content))
         except ValueError:
             logger.warning(
                 "Page %s taken down; its pending revision %s stays a revision.", page, pending.pk
@@ -342,3 +354,16 @@ def forget_revisions(sender, instance, **kwargs):
     """A deleted page's revisions go with it (post_delete): nothing is left to review or
     restore."""
     Revision.objects.of(instance).delete()
+
+
+def forget_images(sender, instance, **kwargs):
+    """A deleted page's or section's images go with it (pre_delete, while its sections and
+    revisions can still be read), unless shown elsewhere."""
+    if isinstance(instance, Section):
+        remove_unused_later(stored_images_in(instance.body))
+        return
+    kind = kind_of(instance)
+    shown = kind.images(kind.snapshot(instance))
+    for revision in Revision.objects.of(instance):
+        shown |= kind.images(revision.content)
+    remove_unused_later(shown)

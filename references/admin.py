@@ -122,7 +122,10 @@ IMPORT_FILE_MAX_BYTES = 2 * 1024 * 1024
 
 class ImportForm(forms.Form):
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 14, "cols": 90}),
+        # As wide as 90 characters where the screen allows, never wider than the screen.
+        widget=forms.Textarea(
+            attrs={"rows": 14, "cols": 90, "style": "max-width: 100%; box-sizing: border-box"}
+        ),
         label="Paste BibTeX, RIS, PubMed (MEDLINE / .nbib) or CSL-JSON",
         max_length=200_000,
         required=False,

@@ -1,0 +1,122 @@
+"""Image files that no page shows any more are removed from storage.
+
+A replaced or deleted image must not stay public at its old address: it may show what should
+never have been shown, and it is no longer reviewed. An image stays while a page shows it,
+or a revision that may still go live does (a page's newest revision not yet published, or
+one approved to go live at its time). Older revisions keep their text but not their images.
+
+Removal follows each write that can stop a page showing an image (a publication, a new
+revision, a deletion) once it commits. An upload never saved into any page (an editor who
+cancelled) is removed by the background worker a day after it was uploaded.
+"""
+
+import datetime
+import logging
+import re
+import time
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from articles.images import INLINE_DIRECTORY, delete_image
+from articles.models import Article, Section
+from topics.models import TopicPage
+
+from .models import Revision
+from .pages import KINDS
+
+logger = logging.getLogger(__name__)
+
+UPLOAD_GRACE = datetime.timedelta(days=1)
+SWEEP_INTERVAL_SECONDS = 3600
+# Revisions that may still go live, if they are their page's newest.
+PENDING = [
+    Revision.Status.DRAFT,
+    Revision.Status.SUBMITTED,
+    Revision.Status.SENT_BACK,
+    Revision.Status.APPROVED,
+]
+_RENDITION = re.compile(r"^(?P<base>.+)-\d+w(?P<extension>\.[a-z]+)$")
+
+
+def remove_unused_later(candidates):
+    """Once the current transaction commits, remove those of `candidates` (storage names)
+    that nothing shows any more."""
+    candidates = set(candidates)
+    if candidates:
+        transaction.on_commit(lambda: remove_unused(candidates))
+
+
+def remove_unused(candidates):
+    """Remove those of `candidates` that no page or pending revision shows; their names."""
+    candidates = set(candidates) - images_of_pending_revisions()
+    removed = sorted(name for name in candidates if not _shown_by_rows(name))
+    for name in removed:
+        delete_image(name)
+        logger.info("Removed image %s and its smaller copies: no page shows it.", name)
+    return removed
+
+
+def images_of_pending_revisions():
+    newest = (
+        Revision.objects.values("content_type", "object_id")
+        .annotate(newest=Max("id"))
+        .values("newest")
+    )
+    pending = Revision.objects.filter(
+        Q(id__in=newest, status__in=PENDING) | Q(status=Revision.Status.APPROVED)
+    ).select_related("content_type")
+    names = set()
+    for revision in pending:
+        names |= KINDS[revision.content_type.model_class()].images(revision.content)
+    return names
+
+
+def _shown_by_rows(name):
+    """Whether a page's rows show the image `name` (by the name appearing in its text: an
+    image only mentioned is kept too, which errs on the safe side)."""
+    return (
+        Article.objects.filter(Q(featured_image=name) | Q(attribution__contains=name)).exists()
+        or Section.objects.filter(body__contains=name).exists()
+        or TopicPage.objects.filter(intro__contains=name).exists()
+    )
+
+
+def images_no_longer_stored(names):
+    return sorted(name for name in names if not default_storage.exists(name))
+
+
+def remove_unsaved_uploads(now=None):
+    """Remove uploads older than a day that no page shows: images uploaded and then left
+    out, and any file left behind. Returns the names removed."""
+    cutoff = (now or timezone.now()) - UPLOAD_GRACE
+    directories = {INLINE_DIRECTORY, Article._meta.get_field("featured_image").upload_to}
+    originals = set()
+    for directory in directories:
+        try:
+            _, files = default_storage.listdir(directory)
+        except FileNotFoundError:
+            continue
+        for filename in files:
+            name = f"{directory.rstrip('/')}/{filename}"
+            rendition = _RENDITION.match(name)
+            original = f"{rendition['base']}{rendition['extension']}" if rendition else name
+            if not default_storage.exists(original) or (
+                default_storage.get_modified_time(original) < cutoff
+            ):
+                originals.add(original)
+    return remove_unused(originals)
+
+
+_last_sweep = 0.0
+
+
+def sweep_unsaved_uploads():
+    """The background worker's task (WORKER_TASKS): `remove_unsaved_uploads` once an hour.
+    Each worker keeps its own clock; two workers sweeping in one hour do no harm."""
+    global _last_sweep
+    if time.monotonic() - _last_sweep >= SWEEP_INTERVAL_SECONDS or not _last_sweep:
+        _last_sweep = time.monotonic()
+        remove_unsaved_uploads()

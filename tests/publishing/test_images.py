@@ -1,0 +1,206 @@
+"""Images no page shows any more leave storage: replaced, taken out of the text, deleted with
+their page or section, or uploaded and never saved. Images still shown, or waiting in a
+revision that may go live, stay."""
+
+import datetime
+import io
+import os
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article
+from publishing import services
+from publishing.images import remove_unsaved_uploads
+from publishing.models import Revision
+from tests.articles.test_images import _article_form
+from tests.factories import make_article, make_section, post_section_edit, publish_pending
+
+pytestmark = pytest.mark.django_db
+SLUG = "who-can-benefit-from-ketamine-therapy"
+
+
+def _jpeg(width=1200, height=800):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "teal").save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def _files(settings, directory):
+    folder = settings.MEDIA_ROOT / directory
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def _replace_featured_image(staff_client, article):
+    upload = SimpleUploadedFile("photo.jpg", _jpeg(), content_type="image/jpeg")
+    response = staff_client.post(
+        f"/admin/articles/article/{article.pk}/change/", _article_form(article, upload)
+    )
+    assert response.status_code == 302
+    return Revision.objects.of(article).first().content["fields"]["featured_image"]
+
+
+def _inline_upload(staff_client):
+    response = staff_client.post(
+        "/markdownx/upload/",
+        {"image": SimpleUploadedFile("p.jpg", _jpeg(), content_type="image/jpeg")},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+    return response.json()["url"]
+
+
+def test_a_replaced_featured_image_and_its_sizes_leave_storage_when_the_new_one_goes_live(
+    staff_client, client, settings, django_capture_on_commit_callbacks
+):
+    article = Article.objects.get(slug=SLUG)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _replace_featured_image(staff_client, article)
+        publish_pending(article)
+    article.refresh_from_db()
+    old_urls = [rendition["url"] for rendition in article.featured_image_renditions]
+    assert len(old_urls) == 3  # 480 and 960 px copies and the 1200 px image
+    assert all(client.get(url).status_code == 200 for url in old_urls)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _replace_featured_image(staff_client, article)
+    # Waiting for review: patients still see the first image, so it stays.
+    assert os.path.basename(first) in _files(settings, "featured")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_pending(article)
+
+    base = os.path.splitext(os.path.basename(second))[0]
+    assert _files(settings, "featured") == sorted(
+        [f"{base}.jpg", f"{base}-480w.jpg", f"{base}-960w.jpg"]
+    )
+    assert all(client.get(url).status_code == 404 for url in old_urls)
+
+
+def test_an_image_replaced_before_review_goes_while_the_live_one_stays(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
+    article = Article.objects.get(slug=SLUG)
+    with django_capture_on_commit_callbacks(execute=True):
+        live = _replace_featured_image(staff_client, article)
+        publish_pending(article)
+        article.refresh_from_db()
+        draft = _replace_featured_image(staff_client, article)
+        article.refresh_from_db()
+        newer_draft = _replace_featured_image(staff_client, article)
+    names = _files(settings, "featured")
+    assert os.path.basename(live) in names and os.path.basename(newer_draft) in names
+    assert os.path.basename(draft) not in names
+
+
+def test_an_image_taken_out_of_a_section_goes_unless_another_section_shows_it(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
+    shared, own = _inline_upload(staff_client), _inline_upload(staff_client)
+    article = make_article(status=Article.Status.DRAFT)
+    section = make_section(article=article, body=f"![A calm room]({shared})\n\n![A garden]({own})")
+    make_section(article=make_article(), position=1, body=f"Also here: ![A calm room]({shared})")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_section_edit(staff_client, section, "No pictures any more.")
+    assert response.status_code == 302
+    names = _files(settings, "markdownx")
+    shared_base = os.path.splitext(os.path.basename(shared))[0]
+    own_base = os.path.splitext(os.path.basename(own))[0]
+    assert f"{shared_base}.jpg" in names and f"{shared_base}-960w.jpg" in names
+    assert not [name for name in names if name.startswith(own_base)]
+
+
+def test_deleting_an_article_removes_its_images(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
+    inline = _inline_upload(staff_client)
+    article = make_article(status=Article.Status.DRAFT)
+    make_section(article=article, body=f"![A garden]({inline})")
+    with django_capture_on_commit_callbacks(execute=True):
+        _replace_featured_image(staff_client, article)
+    assert _files(settings, "featured") and _files(settings, "markdownx")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert _files(settings, "featured") == [] and _files(settings, "markdownx") == []
+
+
+def test_an_image_waiting_to_go_live_at_its_time_is_kept(
+    staff_client, reviewer, settings, django_capture_on_commit_callbacks
+):
+    article = Article.objects.get(slug=SLUG)
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled = _replace_featured_image(staff_client, article)
+        revision = services.submit(article, user=reviewer.user)
+        article.go_live_at = timezone.now() + datetime.timedelta(days=2)
+        article.save(update_fields=["go_live_at"])
+        services.approve(
+            revision,
+            reviewer=reviewer.user,
+            credit="Rhea Ward, MD",
+            next_review_on=services.default_next_review(),
+        )
+        article.refresh_from_db()
+        _replace_featured_image(staff_client, article)  # a newer draft, with another image
+    assert os.path.basename(scheduled) in _files(settings, "featured")
+
+
+def test_uploads_never_saved_into_a_page_go_after_a_day(staff_client, settings):
+    used, left_out, fresh = (_inline_upload(staff_client) for _ in range(3))
+    make_section(article=make_article(), body=f"![A calm room]({used})")
+    day_old = (timezone.now() - datetime.timedelta(days=1, minutes=1)).timestamp()
+    for path in (settings.MEDIA_ROOT / "markdownx").iterdir():
+        if fresh.rsplit("/", 1)[-1].split(".")[0] not in path.name:
+            os.utime(path, (day_old, day_old))
+
+    removed = remove_unsaved_uploads()
+
+    assert removed == [left_out.removeprefix("/media/")]
+    names = "".join(_files(settings, "markdownx"))
+    for kept in (used, fresh):
+        assert os.path.splitext(os.path.basename(kept))[0] in names
+    assert os.path.splitext(os.path.basename(left_out))[0] not in names
+
+
+def test_restoring_a_revision_whose_image_was_removed_leaves_the_image_out_and_says_so(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
+    article = Article.objects.get(slug=SLUG)
+    with django_capture_on_commit_callbacks(execute=True):
+        _replace_featured_image(staff_client, article)
+        with_old_image = Revision.objects.of(article).first()
+        publish_pending(article)
+        article.refresh_from_db()
+        _replace_featured_image(staff_client, article)
+        publish_pending(article)
+    response = staff_client.post(
+        f"/admin/publishing/revision/{with_old_image.pk}/restore/", follow=True
+    )
+    assert "no longer stored" in response.content.decode()
+    restored = Revision.objects.of(article).first()
+    assert restored.restored_from == with_old_image
+    assert restored.content["fields"]["featured_image"] == ""
+
+
+def test_the_background_worker_removes_them_once_an_hour(committed_seed, settings, monkeypatch):
+    from articles.images import store_inline_image
+    from publishing import images
+    from tests.worker import run_worker_until
+
+    def left_out_a_day_ago():
+        upload = SimpleUploadedFile("p.jpg", _jpeg(300, 200), content_type="image/jpeg")
+        path = settings.MEDIA_ROOT / store_inline_image(upload).removeprefix("/media/")
+        day_old = (timezone.now() - datetime.timedelta(days=2)).timestamp()
+        os.utime(path, (day_old, day_old))
+        return path
+
+    monkeypatch.setattr(images, "_last_sweep", 0.0)  # as in a worker just started
+    left_out = left_out_a_day_ago()
+    run_worker_until(lambda: not left_out.exists(), timeout=10)
+    assert not left_out.exists()
+
+    again = left_out_a_day_ago()
+    run_worker_until(lambda: False, timeout=0.5)  # several polls, within the hour
+    assert again.exists()

@@ -13,8 +13,8 @@ from clinic.crisis import mentions_crisis
 from references.citations import cited_keys
 from references.models import Reference
 
-from .images import srcset, stored_name, stored_sizes, validate_upload
-from .rendering import images_in, is_own_image, plain_text, render_markdown, swallowing_html
+from .images import srcset, validate_upload
+from .rendering import image_problem, plain_text, render_markdown, swallowing_html
 from .voice import unclosed_marks
 
 REVIEW_WARNING_DAYS = 30
@@ -232,6 +232,9 @@ class Article(MedicallyReviewed, Scheduled):
             raise ValidationError(
                 {"featured_image_alt": "Describe the image for people who cannot see it."}
             )
+        problem = image_problem(self.attribution)
+        if problem:
+            raise ValidationError({"attribution": problem})
         if cited_keys(render_markdown(self.attribution)):
             raise ValidationError(
                 {
@@ -353,33 +356,9 @@ class Section(models.Model):
                     "to show it as text."
                 }
             )
-        for src, alt in images_in(self.body):
-            name = src.rsplit("/", 1)[-1] or src
-            if not is_own_image(src):
-                raise ValidationError(
-                    {
-                        "body": f"The image {src} is on another site. Upload it here instead "
-                        "(“Insert image” above the text): a picture from another site would "
-                        "tell that site who reads this page."
-                    }
-                )
-            if not alt:
-                raise ValidationError(
-                    {
-                        "body": f"The image “{name}” has no description. Write what it shows "
-                        "between the square brackets, as in ![A calm treatment room](…), for "
-                        "people who cannot see it."
-                    }
-                )
-            stored = stored_name(src)
-            if not stored or not stored_sizes(stored):
-                raise ValidationError(
-                    {
-                        "body": f"There is no image “{name}” on this site: images are removed "
-                        "when no page shows them any more. Upload it again with “Insert image”, "
-                        "or take it out of the text."
-                    }
-                )
+        problem = image_problem(self.body)
+        if problem:
+            raise ValidationError({"body": problem})
         unclosed = unclosed_marks(self.body)
         if unclosed:
             raise ValidationError(

@@ -167,6 +167,32 @@ def stored_images_in(markdown_text):
     }
 
 
+def image_problem(markdown_text):
+    """What is wrong with the first image in `markdown_text` that cannot be shown, in an
+    editor's words, or None: one from another site, one without alt text, one not stored."""
+    for src, alt in images_in(markdown_text):
+        name = src.rsplit("/", 1)[-1] or src
+        if not is_own_image(src):
+            return (
+                f"The image {src} is on another site. Upload it here instead (“Insert image” "
+                "above the text): a picture from another site would tell that site who reads "
+                "this page."
+            )
+        if not alt:
+            return (
+                f"The image “{name}” has no description. Write what it shows between the "
+                "square brackets, as in ![A calm treatment room](…), for people who cannot see it."
+            )
+        stored = stored_name(src)
+        if not stored or not stored_sizes(stored):
+            return (
+                f"There is no image “{name}” on this site: images are removed when no page "
+                "shows them any more. Upload it again with “Insert image”, or take it out of "
+                "the text."
+            )
+    return None
+
+
 # Raw HTML whose content the sanitizer drops along with the element: unclosed, such an
 # element swallows everything after it, and the rest of the section silently vanishes.
 _SWALLOWING_TAG = re.compile(

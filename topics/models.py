@@ -8,7 +8,7 @@ from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article, MedicallyReviewed, MedicalReviewQuerySet, Scheduled, Section
-from articles.rendering import render_markdown
+from articles.rendering import image_problem, render_markdown
 from clinic.crisis import mentions_crisis
 
 # These models began in the articles app; their tables keep the names they had there.
@@ -148,6 +148,9 @@ class TopicPage(MedicallyReviewed, Scheduled):
         self.clean_review_dates()
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": "A page cannot be its own parent."})
+        problem = image_problem(self.intro)
+        if problem:
+            raise ValidationError({"intro": problem})
 
 
 class TopicSection(models.Model):

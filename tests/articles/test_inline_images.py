@@ -152,3 +152,24 @@ def test_the_editor_offers_insert_image_with_the_limit(staff_client, settings):
     )
     assert tools.xpath(".//*[@role='alert']") and tools.xpath(".//*[@role='status']")
     assert document.xpath("//script[contains(@src, 'js/markdown-image.js')]")
+
+
+@pytest.mark.parametrize(
+    "model_path, field",
+    [("articles.models.Article", "attribution"), ("topics.models.TopicPage", "intro")],
+)
+def test_every_markdown_field_refuses_what_a_section_refuses(model_path, field):
+    from django.core.exceptions import ValidationError
+    from django.utils.module_loading import import_string
+
+    model = import_string(model_path)
+    page = model.objects.first()
+    for text, message in [
+        ("![A room](https://images.example/room.jpg)", "is on another site"),
+        ("![](/media/markdownx/room.jpg)", "“room.jpg” has no description"),
+        ("![A room](/media/markdownx/room.jpg)", "There is no image “room.jpg” on this site"),
+    ]:
+        setattr(page, field, text)
+        with pytest.raises(ValidationError) as error:
+            page.full_clean()
+        assert message in " ".join(error.value.message_dict[field])

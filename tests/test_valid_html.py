@@ -46,8 +46,30 @@ def _pages(client):
     return pages
 
 
+def _show_an_image_in_a_section():
+    """An image in the text, as the editor inserts it: its sizes and srcset are checked too."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from articles.images import store_inline_image
+    from articles.models import Section
+    from articles.services import save_section
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 900), "teal").save(buffer, format="JPEG")
+    url = store_inline_image(SimpleUploadedFile("room.jpg", buffer.getvalue()))
+    section = Section.objects.filter(article__status="published").first()
+    section.body += f"\n\n![A calm treatment room]({url})"
+    save_section(section)
+    return section
+
+
 def test_every_public_page_passes_the_nu_html_checker(client, tmp_path):
     jar = _vnu_jar()
+    with_image = _show_an_image_in_a_section()
+    assert "srcset=" in client.get(with_image.get_absolute_url()).content.decode()
     pages = _pages(client)
     assert len(pages) >= 15
     files = {}

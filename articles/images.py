@@ -8,9 +8,9 @@ EXIF (camera, time and GPS location) and any other embedded metadata.
 
 import io
 import os
+import re
 import uuid
 import warnings
-from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
@@ -138,12 +138,18 @@ def make_renditions(name):
     return renditions
 
 
+# What the site's own uploads are called in storage: a folder and a plain file name. Nothing
+# else is taken for one, so an address such as /media/markdownx/../featured/x.jpg can neither
+# show nor, once taken out of the text, remove another page's image.
+_STORED_NAME = re.compile(r"[a-z]+/[A-Za-z0-9_-]+\.(?:jpg|jpeg|png|webp)")
+
+
 def stored_name(url):
     """The storage name of the site's own upload at address `url`, or None for any other."""
     if not url or url.startswith("//") or not url.startswith(settings.MEDIA_URL):
         return None
-    name = unquote(url[len(settings.MEDIA_URL) :].split("?", 1)[0].split("#", 1)[0])
-    return name or None
+    name = url[len(settings.MEDIA_URL) :]
+    return name if _STORED_NAME.fullmatch(name) else None
 
 
 def stored_sizes(name):
@@ -173,6 +179,8 @@ def srcset(sizes):
 
 def delete_image(name):
     """Remove a stored image and its smaller copies from storage."""
+    if not _STORED_NAME.fullmatch(name):
+        raise ValueError(f"{name!r} is not the name of an uploaded image")
     for width in RENDITION_WIDTHS:
         default_storage.delete(rendition_name(name, width))
     default_storage.delete(name)

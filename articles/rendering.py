@@ -170,25 +170,36 @@ def stored_images_in(markdown_text):
 def image_problem(markdown_text):
     """What is wrong with the first image in `markdown_text` that cannot be shown, in an
     editor's words, or None: one from another site, one without alt text, one not stored."""
-    for src, alt in images_in(markdown_text):
-        name = src.rsplit("/", 1)[-1] or src
+    own_site = settings.SITE_URL.rstrip("/")
+    for number, (src, alt) in enumerate(images_in(markdown_text), 1):
+        which = f"Image {number} in the text"
+        if src.startswith("data:"):
+            return (
+                f"{which} is written out as text (a data: address), which cannot be shown. "
+                "Take it out and add the picture with “Insert image” above the text."
+            )
+        if own_site and src.startswith(own_site + settings.MEDIA_URL):
+            return (
+                f"{which} is this site's own, but written with the site's address. Write it as "
+                f"{src[len(own_site) :]}, without “{own_site}”."
+            )
+        shown = src if len(src) <= 80 else src[:77] + "…"
         if not is_own_image(src):
             return (
-                f"The image {src} is on another site. Upload it here instead (“Insert image” "
+                f"{which} ({shown}) is on another site. Upload it here instead (“Insert image” "
                 "above the text): a picture from another site would tell that site who reads "
                 "this page."
             )
         if not alt:
             return (
-                f"The image “{name}” has no description. Write what it shows between the "
-                "square brackets, as in ![A calm treatment room](…), for people who cannot see it."
+                f"{which} ({shown}) has no description. Write what it shows between the square "
+                "brackets, as in ![A calm treatment room](…), for people who cannot see it."
             )
         stored = stored_name(src)
         if not stored or not stored_sizes(stored):
             return (
-                f"There is no image “{name}” on this site: images are removed when no page "
-                "shows them any more. Upload it again with “Insert image”, or take it out of "
-                "the text."
+                f"{which} ({shown}) is not on this site: images are removed when no page "
+                "shows them any more. Upload it again with “Insert image”, or take it out."
             )
     return None
 

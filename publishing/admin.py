@@ -959,11 +959,18 @@ class RevisionAdmin(admin.ModelAdmin):
         )
         gone = images_no_longer_stored(kind_of(page).images(revision.content))
         if gone:
+            featured = revision.content["fields"].get("featured_image")
+            names = ", ".join(name.rsplit("/", 1)[-1] for name in gone)
             messages.warning(
                 request,
                 f"Revision {revision.pk} shows images no longer stored, since no page showed "
-                f"them: {', '.join(gone)}. A featured image is left out of the draft; upload "
-                "the images again where the page needs them.",
+                f"them: {names}. "
+                + ("The featured image is left out of the draft. " if featured in gone else "")
+                + (
+                    "Upload the images in the text again, or take them out, before submitting."
+                    if set(gone) - {featured}
+                    else "Upload it again if the page needs it."
+                ),
             )
         return redirect("admin:publishing_revision_review", restored.pk)
 

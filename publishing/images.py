@@ -3,7 +3,7 @@
 A replaced or deleted image must not stay public at its old address: it may show what should
 never have been shown, and it is no longer reviewed. An image stays while a page shows it,
 or a revision that may still go live does (a page's newest revision not yet published, or
-one approved to go live at its time). Older revisions keep their text but not their images.
+one submitted or approved). Older revisions keep their text but not their images.
 
 Removal follows each write that can stop a page showing an image (a publication, a new
 revision, a deletion) once it commits. An upload never saved into any page (an editor who
@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from articles.images import INLINE_DIRECTORY, delete_image
+from articles.images import INLINE_DIRECTORY, delete_image, stored_name
 from articles.models import Article, Section
 from topics.models import TopicPage
 
@@ -31,13 +31,6 @@ logger = logging.getLogger(__name__)
 
 UPLOAD_GRACE = datetime.timedelta(days=1)
 SWEEP_INTERVAL_SECONDS = 3600
-# Revisions that may still go live, if they are their page's newest.
-PENDING = [
-    Revision.Status.DRAFT,
-    Revision.Status.SUBMITTED,
-    Revision.Status.SENT_BACK,
-    Revision.Status.APPROVED,
-]
 _RENDITION = re.compile(r"^(?P<base>.+)-\d+w(?P<extension>\.[a-z]+)$")
 
 
@@ -51,7 +44,7 @@ def remove_unused_later(candidates):
 
 def remove_unused(candidates):
     """Remove those of `candidates` that no page or pending revision shows; their names."""
-    candidates = set(candidates) - images_of_pending_revisions()
+    candidates = set(candidates) - images_of_pending_revisions() - _featured_image_copies()
     removed = sorted(name for name in candidates if not _shown_by_rows(name))
     for name in removed:
         delete_image(name)
@@ -60,18 +53,31 @@ def remove_unused(candidates):
 
 
 def images_of_pending_revisions():
+    """Images of every revision that may still go live: each page's newest if not yet
+    published, and any submitted (a reviewer may approve it) or approved (it goes live at
+    its time)."""
     newest = (
         Revision.objects.values("content_type", "object_id")
         .annotate(newest=Max("id"))
         .values("newest")
     )
     pending = Revision.objects.filter(
-        Q(id__in=newest, status__in=PENDING) | Q(status=Revision.Status.APPROVED)
+        Q(id__in=newest) & ~Q(status=Revision.Status.PUBLISHED)
+        | Q(status__in=[Revision.Status.SUBMITTED, Revision.Status.APPROVED])
     ).select_related("content_type")
     names = set()
     for revision in pending:
         names |= KINDS[revision.content_type.model_class()].images(revision.content)
     return names
+
+
+def _featured_image_copies():
+    """The smaller copies live articles list in `srcset`, whatever their names."""
+    return {
+        stored_name(size["url"])
+        for sizes in Article.objects.values_list("featured_image_renditions", flat=True)
+        for size in sizes
+    }
 
 
 def _shown_by_rows(name):

@@ -20,7 +20,7 @@ from articles.rendering import stored_images_in
 from enquiries.services import notify_staff
 from topics.models import TopicPage
 
-from .images import remove_unused_later
+from .images import images_no_longer_stored, remove_unused_later
 from .models import Revision
 from .pages import kind_of
 
@@ -284,6 +284,13 @@ def publish(revision, *, by, page=None):
     """Put the revision into the page's rows, where patients see it. Only the steps above
     call this: approval, a superuser's reasoned publication, or the go-live time."""
     page = page or revision.page
+    gone = images_no_longer_stored(kind_of(page).images(revision.content))
+    if gone:
+        raise ValueError(
+            "it shows images no longer stored, since no page showed them: "
+            f"{', '.join(name.rsplit('/', 1)[-1] for name in gone)}. Restore it and upload "
+            "them again, or take them out."
+        )
     was_live = is_live(page)
     page.publish()
     page.go_live_at = None
@@ -320,29 +327,32 @@ def publish_due(now=None):
     now = now or timezone.now()
     published = taken_down = 0
     for model in (Article, TopicPage):
+        # Take-downs first: content that must not outlive its time waits for nothing.
+        for page in model.objects.filter(expires_at__lte=now, status=model.Status.PUBLISHED):
+            take_down(page)
+            taken_down += 1
         for page in model.objects.filter(go_live_at__lte=now):
             revision = Revision.objects.of(page).filter(status=Revision.Status.APPROVED).first()
             if revision and _publish_on_time(revision, page):
                 published += 1
-        for page in model.objects.filter(expires_at__lte=now, status=model.Status.PUBLISHED):
-            take_down(page)
-            taken_down += 1
     return {"published": published, "taken_down": taken_down}
 
 
 def _publish_on_time(revision, page):
     """Publish an approved revision at its go-live time. If it cannot go live (a section it
-    removes is still shown elsewhere), it is sent back saying why, not tried every second."""
+    removes is still shown elsewhere, an image it shows is gone, or anything unforeseen),
+    it is sent back saying why, not tried every second, and the other pages go on."""
     try:
         with transaction.atomic():
             publish(revision, by=revision.reviewed_by, page=lock(page))
         return True
-    except ValueError as error:
+    except Exception as error:
+        reason = str(error) if isinstance(error, ValueError) else "an error on the server"
         Revision.objects.filter(pk=revision.pk).update(
             status=Revision.Status.SENT_BACK,
-            review_comment=f"It could not go live at its time: {error}",
+            review_comment=f"It could not go live at its time: {reason}",
         )
-        logger.error("Revision %s could not go live: %s", revision.pk, error)
+        logger.error("Revision %s could not go live: %s", revision.pk, reason, exc_info=True)
         return False
 
 

@@ -31,6 +31,13 @@
   function refuse(parts, message) {
     say(parts, "");
     parts.error.textContent = message;
+    parts.error.scrollIntoView({ block: "nearest" });
+  }
+
+  function busy(parts, uploading) {
+    parts.box.toggleAttribute("data-uploading", uploading);
+    parts.tools.setAttribute("aria-busy", uploading ? "true" : "false");
+    parts.tools.querySelector("[data-insert-image]").disabled = uploading;
   }
 
   function limit(parts) {
@@ -38,9 +45,18 @@
   }
 
   function csrfToken(parts) {
+    // The cookie first: signing in again in another tab renews it, and the page's own form
+    // is given the new one too, so that saving the page still works.
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     var form = parts.box.closest("form");
-    var input = form && form.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
+    var inputs = form ? form.querySelectorAll("input[name=csrfmiddlewaretoken]") : [];
+    if (match) {
+      Array.prototype.forEach.call(inputs, function (input) {
+        input.value = match[1];
+      });
+      return match[1];
+    }
+    return inputs.length ? inputs[0].value : "";
   }
 
   function refusalReason(parts, status, answer) {
@@ -60,8 +76,13 @@
     );
   }
 
-  function upload(parts, file) {
+  function upload(parts, file, returnFocusTo) {
+    if (parts.box.hasAttribute("data-uploading") || parts.dialog.open) {
+      say(parts, "One image at a time: wait for the one being added.");
+      return;
+    }
     parts.error.textContent = "";
+    parts.box.returnFocusTo = returnFocusTo; // parts are looked up afresh on each event
     var name = "“" + file.name + "”";
     if (file.size > parseInt(parts.tools.getAttribute("data-limit-bytes"), 10)) {
       refuse(parts, name + " was not added: it is larger than " + limit(parts) +
@@ -69,6 +90,7 @@
       return;
     }
     say(parts, "Uploading " + name + "…");
+    busy(parts, true);
     var body = new FormData();
     body.append("image", file);
     fetch(parts.textarea.getAttribute("data-markdownx-upload-urls-path"), {
@@ -79,6 +101,7 @@
     })
       .then(function (response) {
         return response.text().then(function (text) {
+          busy(parts, false);
           var answer = null;
           try {
             answer = JSON.parse(text);
@@ -94,12 +117,21 @@
         });
       })
       .catch(function () {
+        busy(parts, false);
         refuse(parts, name + " was not added: it could not be sent. Check the connection " +
           "and try again.");
       });
   }
 
+  var described = 0;
+
   function describe(parts, url) {
+    // Ids made here: a section added on the page is a copy of a hidden one, ids and all.
+    described += 1;
+    var help = parts.dialog.querySelector("[data-image-alt-help]");
+    help.id = "image-alt-help-" + described;
+    parts.altError.id = "image-alt-error-" + described;
+    parts.alt.setAttribute("aria-describedby", help.id + " " + parts.altError.id);
     parts.preview.src = url;
     parts.preview.hidden = false;
     parts.alt.value = "";
@@ -151,13 +183,17 @@
     var parts = event.target.closest && partsOf(event.target);
     var files = filesOf(transfer);
     if (!parts || event.target !== parts.textarea || !files.length) return;
-    event.preventDefault();
     event.stopPropagation(); // markdownx's own upload must not run
+    var types = Array.prototype.slice.call(transfer.types || []);
+    if (event.type === "paste" && (types.indexOf("text/plain") !== -1 || types.indexOf("text/html") !== -1)) {
+      return; // text from Word or a web page, which brings a picture of itself: paste the text
+    }
+    event.preventDefault();
     if (files.length > 1) {
       refuse(parts, "Add one image at a time: nothing was added.");
       return;
     }
-    upload(parts, files[0]);
+    upload(parts, files[0], parts.textarea);
   }
 
   // Capturing on the document runs before the listeners markdownx puts on the text box.
@@ -185,7 +221,9 @@
   document.addEventListener("change", function (event) {
     if (!event.target.hasAttribute || !event.target.hasAttribute("data-image-file")) return;
     var parts = partsOf(event.target);
-    if (parts && event.target.files.length) upload(parts, event.target.files[0]);
+    if (parts && event.target.files.length) {
+      upload(parts, event.target.files[0], parts.tools.querySelector("[data-insert-image]"));
+    }
   });
 
   document.addEventListener("focusin", function (event) {
@@ -197,7 +235,7 @@
 
   document.addEventListener("keydown", function (event) {
     // Enter in the description inserts the image; it must not submit the page's form.
-    if (event.key === "Enter" && event.target.hasAttribute("data-image-alt")) {
+    if (event.key === "Enter" && !event.isComposing && event.target.hasAttribute("data-image-alt")) {
       event.preventDefault();
       insert(partsOf(event.target));
     }
@@ -208,7 +246,7 @@
     var parts = partsOf(event.target);
     if (event.target.returnValue !== "inserted") {
       say(parts, "The image was not added.");
-      parts.tools.querySelector("[data-insert-image]").focus();
+      (parts.box.returnFocusTo || parts.textarea).focus(); // where the editor was
     }
     event.target.returnValue = "";
   }, true);

@@ -30,6 +30,12 @@ def upload(client, content, name="photo.jpg", content_type="image/jpeg", **heade
     )
 
 
+def upload_directly(settings):
+    from articles.images import store_inline_image
+
+    return store_inline_image(SimpleUploadedFile("a.jpg", _image_bytes(60, 40)))
+
+
 def stored_files(settings):
     root = settings.MEDIA_ROOT
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
@@ -135,7 +141,7 @@ def test_an_image_no_longer_stored_is_refused_naming_it(staff_client, settings):
     response = post_section_edit(staff_client, section, f"![A calm room]({url})")
     assert response.status_code == 200
     text = response.content.decode()
-    assert f"There is no image “{url.rsplit('/', 1)[-1]}” on this site" in text
+    assert f"Image 1 in the text ({url}) is not on this site" in text
     assert Section.objects.get(pk=section.pk).body == "Text."
 
 
@@ -166,10 +172,53 @@ def test_every_markdown_field_refuses_what_a_section_refuses(model_path, field):
     page = model.objects.first()
     for text, message in [
         ("![A room](https://images.example/room.jpg)", "is on another site"),
-        ("![](/media/markdownx/room.jpg)", "“room.jpg” has no description"),
-        ("![A room](/media/markdownx/room.jpg)", "There is no image “room.jpg” on this site"),
+        ("![](/media/markdownx/room.jpg)", "(/media/markdownx/room.jpg) has no description"),
+        ("![A room](/media/markdownx/room.jpg)", "(/media/markdownx/room.jpg) is not on this site"),
     ]:
         setattr(page, field, text)
         with pytest.raises(ValidationError) as error:
             page.full_clean()
         assert message in " ".join(error.value.message_dict[field])
+
+
+def test_addresses_an_editor_may_paste_get_a_message_saying_what_to_do(settings):
+    from articles.rendering import image_problem
+
+    settings.SITE_URL = "https://atmacena.example"
+    assert image_problem("![A room](https://atmacena.example/media/markdownx/a.jpg)") == (
+        "Image 1 in the text is this site's own, but written with the site's address. Write it "
+        "as /media/markdownx/a.jpg, without “https://atmacena.example”."
+    )
+    kept = upload_directly(settings)
+    second = image_problem(f"![A room]({kept})\n\n![](/media/markdownx/b.jpg)")
+    assert second.startswith("Image 2 in the text (/media/markdownx/b.jpg) has no description")
+    pasted = "![A room](data:image/png;base64," + "A" * 5000 + ")"
+    message = image_problem(pasted)
+    assert "written out as text (a data: address)" in message and len(message) < 300
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/media/markdownx/../featured/victim.jpg",
+        "/media/featured//victim.jpg",
+        "/media/featured/%76ictim.jpg",
+        "/media/featured/victim.jpg?x=1",
+    ],
+)
+def test_an_address_bent_to_reach_another_stored_image_is_not_taken_for_it(
+    staff_client, settings, address
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from articles.images import delete_image, stored_name
+    from articles.rendering import image_problem
+
+    default_storage.save("featured/victim.jpg", ContentFile(_image_bytes(40, 30)))
+    assert stored_name("/media/featured/victim.jpg") == "featured/victim.jpg"
+    assert stored_name(address) is None
+    assert "is not on this site" in image_problem(f"![A room]({address})")
+    with pytest.raises(ValueError):
+        delete_image(address.removeprefix("/media/"))
+    assert default_storage.exists("featured/victim.jpg")

@@ -130,8 +130,14 @@ def test_images_from_other_sites_lose_their_address():
     "body, message",
     [
         ("Look: ![A room](https://images.example/room.jpg)", "is on another site"),
-        ("Look: ![](/media/markdownx/room.jpg)", "“room.jpg” has no description"),
-        ('Look: <img src="/media/markdownx/desk.jpg">', "“desk.jpg” has no description"),
+        (
+            "Look: ![](/media/markdownx/room.jpg)",
+            "Image 1 in the text (/media/markdownx/room.jpg) has no description",
+        ),
+        (
+            'Look: <img src="/media/markdownx/desk.jpg">',
+            "Image 1 in the text (/media/markdownx/desk.jpg) has no description",
+        ),
     ],
 )
 def test_a_section_with_a_foreign_or_undescribed_image_is_refused_naming_it(db, body, message):

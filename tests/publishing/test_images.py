@@ -83,10 +83,14 @@ def test_an_image_replaced_before_review_goes_while_the_live_one_stays(
     article = Article.objects.get(slug=SLUG)
     with django_capture_on_commit_callbacks(execute=True):
         live = _replace_featured_image(staff_client, article)
+    with django_capture_on_commit_callbacks(execute=True):
         publish_pending(article)
-        article.refresh_from_db()
+    article.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
         draft = _replace_featured_image(staff_client, article)
-        article.refresh_from_db()
+    assert os.path.basename(draft) in _files(settings, "featured")
+    article.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
         newer_draft = _replace_featured_image(staff_client, article)
     names = _files(settings, "featured")
     assert os.path.basename(live) in names and os.path.basename(newer_draft) in names
@@ -133,6 +137,7 @@ def test_an_image_waiting_to_go_live_at_its_time_is_kept(
     article = Article.objects.get(slug=SLUG)
     with django_capture_on_commit_callbacks(execute=True):
         scheduled = _replace_featured_image(staff_client, article)
+    with django_capture_on_commit_callbacks(execute=True):
         revision = services.submit(article, user=reviewer.user)
         article.go_live_at = timezone.now() + datetime.timedelta(days=2)
         article.save(update_fields=["go_live_at"])
@@ -142,9 +147,84 @@ def test_an_image_waiting_to_go_live_at_its_time_is_kept(
             credit="Rhea Ward, MD",
             next_review_on=services.default_next_review(),
         )
-        article.refresh_from_db()
+    article.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
         _replace_featured_image(staff_client, article)  # a newer draft, with another image
     assert os.path.basename(scheduled) in _files(settings, "featured")
+
+
+def test_an_image_in_a_live_pages_draft_stays_while_the_draft_is_edited(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
+    article = Article.objects.get(slug=SLUG)
+    section = article.sections.order_by("position").first()
+    url = _inline_upload(staff_client)
+    body = f"{section.body}\n\n![A calm room]({url})"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_section_edit(staff_client, section, body).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # edited again, the image kept
+        assert post_section_edit(staff_client, section, body + " More.").status_code == 302
+    assert os.path.basename(url) in _files(settings, "markdownx")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_pending(article)
+    assert os.path.basename(url) in _files(settings, "markdownx")
+
+
+def test_an_image_of_a_submitted_revision_stays_while_a_newer_draft_leaves_it_out(
+    staff_client, reviewer, settings, django_capture_on_commit_callbacks
+):
+    article = Article.objects.get(slug=SLUG)
+    section = article.sections.order_by("position").first()
+    url = _inline_upload(staff_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_section_edit(staff_client, section, f"{section.body}\n\n![A calm room]({url})")
+    submitted = services.submit(article, user=reviewer.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_section_edit(staff_client, section, "A newer draft, without the picture.")
+    assert os.path.basename(url) in _files(settings, "markdownx")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(
+            submitted,
+            reviewer=reviewer.user,
+            credit="Rhea Ward, MD",
+            next_review_on=services.default_next_review(),
+        )
+    article.refresh_from_db()
+    assert url in article.sections.order_by("position").first().body_html
+
+
+def test_a_revision_showing_an_image_no_longer_stored_is_not_published(
+    staff_client, reviewer, settings
+):
+    article = Article.objects.get(slug=SLUG)
+    section = article.sections.order_by("position").first()
+    url = _inline_upload(staff_client)
+    post_section_edit(staff_client, section, f"{section.body}\n\n![A calm room]({url})")
+    revision = services.submit(article, user=reviewer.user)
+    (settings.MEDIA_ROOT / url.removeprefix("/media/")).unlink()
+    response = reviewer.post(
+        f"/admin/publishing/revision/{revision.pk}/review/",
+        {"action": "approve", "credit": "Rhea Ward, MD", "next_review_on": "2027-05-01"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "shows images no longer stored" in response.content.decode()
+    assert url.rsplit("/", 1)[-1] in response.content.decode()
+    assert url not in Article.objects.get(pk=article.pk).sections.first().body_html
+
+
+def test_deleting_a_section_removes_its_images(
+    staff_client, settings, django_capture_on_commit_callbacks
+):
+    url = _inline_upload(staff_client)
+    article = make_article(status=Article.Status.DRAFT)
+    section = make_section(article=article, body=f"![A garden]({url})")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            f"/admin/articles/section/{section.pk}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert _files(settings, "markdownx") == []
 
 
 def test_uploads_never_saved_into_a_page_go_after_a_day(staff_client, settings):
@@ -170,15 +250,19 @@ def test_restoring_a_revision_whose_image_was_removed_leaves_the_image_out_and_s
     article = Article.objects.get(slug=SLUG)
     with django_capture_on_commit_callbacks(execute=True):
         _replace_featured_image(staff_client, article)
-        with_old_image = Revision.objects.of(article).first()
+    with_old_image = Revision.objects.of(article).first()
+    with django_capture_on_commit_callbacks(execute=True):
         publish_pending(article)
-        article.refresh_from_db()
+    article.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
         _replace_featured_image(staff_client, article)
+    with django_capture_on_commit_callbacks(execute=True):
         publish_pending(article)
     response = staff_client.post(
         f"/admin/publishing/revision/{with_old_image.pk}/restore/", follow=True
     )
-    assert "no longer stored" in response.content.decode()
+    assert "shows images no longer stored" in response.content.decode()
+    assert "The featured image is left out of the draft." in response.content.decode()
     restored = Revision.objects.of(article).first()
     assert restored.restored_from == with_old_image
     assert restored.content["fields"]["featured_image"] == ""

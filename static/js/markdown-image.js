@@ -99,27 +99,36 @@
       credentials: "same-origin",
       headers: { "X-Requested-With": "XMLHttpRequest", "X-CSRFToken": csrfToken(parts) },
     })
-      .then(function (response) {
-        return response.text().then(function (text) {
-          busy(parts, false);
-          var answer = null;
-          try {
-            answer = JSON.parse(text);
-          } catch (notJson) {
-            // an error page from the server or the proxy in front of it
-          }
-          if (response.ok && answer && answer.url) {
-            say(parts, "");
-            describe(parts, answer.url);
-          } else {
-            refuse(parts, name + " was not added: " + refusalReason(parts, response.status, answer));
-          }
-        });
-      })
-      .catch(function () {
+      .then(
+        function (response) {
+          return response.text().then(function (text) {
+            return { response: response, text: text };
+          });
+        },
+        function () {
+          return null; // nothing came back: the request did not get through
+        }
+      )
+      .then(function (reply) {
         busy(parts, false);
-        refuse(parts, name + " was not added: it could not be sent. Check the connection " +
-          "and try again.");
+        if (!reply) {
+          refuse(parts, name + " was not added: it could not be sent. Check the connection " +
+            "and try again.");
+          return;
+        }
+        var answer = null;
+        try {
+          answer = JSON.parse(reply.text);
+        } catch (notJson) {
+          // an error page from the server or the proxy in front of it
+        }
+        if (reply.response.ok && answer && answer.url) {
+          say(parts, "");
+          describe(parts, answer.url);
+        } else {
+          refuse(parts, name + " was not added: " +
+            refusalReason(parts, reply.response.status, answer));
+        }
       });
   }
 

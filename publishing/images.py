@@ -39,7 +39,8 @@ def remove_unused_later(candidates):
     that nothing shows any more."""
     candidates = set(candidates)
     if candidates:
-        transaction.on_commit(lambda: remove_unused(candidates))
+        # robust: a file that cannot be removed is logged, never an error for the editor.
+        transaction.on_commit(lambda: remove_unused(candidates), robust=True)
 
 
 def remove_unused(candidates):

@@ -288,3 +288,23 @@ def test_the_background_worker_removes_them_once_an_hour(committed_seed, setting
     again = left_out_a_day_ago()
     run_worker_until(lambda: False, timeout=0.5)  # several polls, within the hour
     assert again.exists()
+
+
+def test_a_file_that_cannot_be_removed_is_logged_and_the_save_still_succeeds(
+    staff_client, settings, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import FileSystemStorage
+
+    url = _inline_upload(staff_client)
+    article = make_article(status=Article.Status.DRAFT)
+    section = make_section(article=article, body=f"![A garden]({url})")
+
+    def refuse(storage, name):
+        raise PermissionError(f"read-only storage: {name}")
+
+    monkeypatch.setattr(FileSystemStorage, "delete", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_section_edit(staff_client, section, "No picture.")
+    assert response.status_code == 302
+    assert "read-only storage" in caplog.text
+    assert os.path.basename(url) in _files(settings, "markdownx")

@@ -112,30 +112,47 @@ def rendition_name(name, width):
     return f"{base}-{width}w{extension}"
 
 
+_RENDITION = re.compile(r"^(?P<base>.+)-\d+w(?P<extension>\.[a-z]+)$")
+
+
+def original_name(name):
+    """The image a smaller copy named by `rendition_name` was made from; else `name`."""
+    rendition = _RENDITION.match(name)
+    return f"{rendition['base']}{rendition['extension']}" if rendition else name
+
+
 def make_renditions(name):
     """Smaller copies of a stored image for `srcset`: [{"url", "width", "height"}, …].
     A copy already stored is kept, so this may be called again for the same image."""
     with default_storage.open(name) as stored:
         image = Image.open(stored)
         image.load()
-    image_format = image.format
-    renditions = []
-    for width in RENDITION_WIDTHS:
-        if width >= image.width:
-            break
-        height = round(image.height * width / image.width)
+    widths = [width for width in RENDITION_WIDTHS if width < image.width]
+    for width in widths:
         rendition = rendition_name(name, width)
         if not default_storage.exists(rendition):
             output = io.BytesIO()
+            height = round(image.height * width / image.width)
             image.resize((width, height), Image.Resampling.LANCZOS).save(
-                output, format=image_format
+                output, format=image.format
             )
             default_storage.save(rendition, ContentFile(output.getvalue()))
-        renditions.append({"url": default_storage.url(rendition), "width": width, "height": height})
-    renditions.append(
-        {"url": default_storage.url(name), "width": image.width, "height": image.height}
-    )
-    return renditions
+    return _sizes(name, image.width, image.height, widths)
+
+
+def _sizes(name, width, height, smaller_widths):
+    """The image and its copies at `smaller_widths`, smallest first, as `srcset` lists them."""
+    return [
+        *(
+            {
+                "url": default_storage.url(rendition_name(name, smaller)),
+                "width": smaller,
+                "height": round(height * smaller / width),
+            }
+            for smaller in smaller_widths
+        ),
+        {"url": default_storage.url(name), "width": width, "height": height},
+    ]
 
 
 # What the site's own uploads are called in storage: a folder and a plain file name. Nothing
@@ -144,9 +161,13 @@ def make_renditions(name):
 _STORED_NAME = re.compile(r"[a-z]+/[A-Za-z0-9_-]+\.(?:jpg|jpeg|png|webp)")
 
 
+def is_own_image(src):
+    return src.startswith(settings.MEDIA_URL) and not src.startswith("//")
+
+
 def stored_name(url):
     """The storage name of the site's own upload at address `url`, or None for any other."""
-    if not url or url.startswith("//") or not url.startswith(settings.MEDIA_URL):
+    if not url or not is_own_image(url):
         return None
     name = url[len(settings.MEDIA_URL) :]
     return name if _STORED_NAME.fullmatch(name) else None
@@ -161,16 +182,12 @@ def stored_sizes(name):
             width, height = Image.open(stored).size
     except (OSError, SuspiciousFileOperation, UnidentifiedImageError, ValueError):
         return []
-    sizes = [
-        {
-            "url": default_storage.url(rendition_name(name, smaller)),
-            "width": smaller,
-            "height": round(height * smaller / width),
-        }
+    stored_widths = [
+        smaller
         for smaller in RENDITION_WIDTHS
         if smaller < width and default_storage.exists(rendition_name(name, smaller))
     ]
-    return [*sizes, {"url": default_storage.url(name), "width": width, "height": height}]
+    return _sizes(name, width, height, stored_widths)
 
 
 def srcset(sizes):

@@ -23,7 +23,7 @@ from references.citations import (
     without_markers,
 )
 
-from .images import COLUMN_SIZES, srcset, stored_name, stored_sizes
+from .images import COLUMN_SIZES, is_own_image, srcset, stored_name, stored_sizes
 from .voice import ATTRIBUTE as VOICE_ATTRIBUTE
 from .voice import PublisherVoiceExtension
 
@@ -137,10 +137,6 @@ def _own_images_only(tag, attribute, value):
     return value
 
 
-def is_own_image(src):
-    return src.startswith(settings.MEDIA_URL) and not src.startswith("//")
-
-
 class _Images(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -160,11 +156,7 @@ def images_in(markdown_text):
 
 def stored_images_in(markdown_text):
     """The storage names of the site's own uploads that `markdown_text` shows."""
-    return {
-        name
-        for src, _ in images_in(markdown_text)
-        if is_own_image(src) and (name := stored_name(src))
-    }
+    return {name for src, _ in images_in(markdown_text) if (name := stored_name(src))}
 
 
 def image_problem(markdown_text):

@@ -27,20 +27,15 @@ def save_article(article):
     image = article.featured_image
     if not image:
         article.featured_image_renditions = []
-    elif not _renditions_match(article):
+    elif not renditions_match(article):
         article.featured_image_renditions = make_renditions(image.name)
     article.save()
 
 
-def _renditions_match(article):
+def renditions_match(article):
+    """Whether the sizes stored for the featured image are those of the image it names."""
     renditions = article.featured_image_renditions
     return bool(renditions) and renditions[-1]["url"] == article.featured_image.url
-
-
-def save_section(section):
-    """Save `section` and the list of references it cites."""
-    section.save()
-    record_citations(section)
 
 
 def record_citations(section):
@@ -58,9 +53,15 @@ def record_citations(section):
     )
 
 
+def save_section(section, **save_options):
+    """Save `section` and the list of references it cites."""
+    section.save(**save_options)
+    record_citations(section)
+
+
 def rerender_sections(sections=None):
     """Store each section's derived fields afresh, and its citations (after a fixture load
     or a renderer change)."""
     for section in Section.objects.all() if sections is None else sections:
-        section.save(update_fields=["body_html", "body_text", "discusses_suicide"])  # derives them
-        record_citations(section)
+        # Saving derives them.
+        save_section(section, update_fields=["body_html", "body_text", "discusses_suicide"])

@@ -12,6 +12,7 @@ admins again, so that:
 """
 
 import logging
+from itertools import zip_longest
 
 from django import forms
 from django.contrib import admin, messages
@@ -232,7 +233,6 @@ class RevisionedPageAdmin(WholePageRestoreOnly):
             pending = services.pending_revision(page)
             if pending:
                 self.show_revision(page, pending.content)
-                page._pending_revision = pending
         return page
 
     def save_model(self, request, obj, form, change):
@@ -309,11 +309,6 @@ class RevisionedPageAdmin(WholePageRestoreOnly):
         )
 
     # Actions: editors submit; publishing is approval's ---------------------------------
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("publish", None)
-        return actions
 
     actions = ["submit_for_review", "unpublish"]
 
@@ -1007,7 +1002,7 @@ class RevisionAdmin(admin.ModelAdmin):
             request,
             f"Revisions of “{page}”",
             page=page,
-            revisions=revisions,
-            pairs=list(zip(revisions, revisions[1:], strict=False)),
+            # Each revision with the one before it in time (listed after it), or None.
+            rows=list(zip_longest(revisions, revisions[1:])),
         )
         return TemplateResponse(request, "admin/publishing/page_revisions.html", context)

@@ -12,7 +12,6 @@ cancelled) is removed by the background worker a day after it was uploaded.
 
 import datetime
 import logging
-import re
 import time
 
 from django.core.files.storage import default_storage
@@ -20,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from articles.images import INLINE_DIRECTORY, delete_image, stored_name
+from articles.images import INLINE_DIRECTORY, delete_image, original_name, stored_name
 from articles.models import Article, Section
 from topics.models import TopicPage
 
@@ -31,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 UPLOAD_GRACE = datetime.timedelta(days=1)
 SWEEP_INTERVAL_SECONDS = 3600
-_RENDITION = re.compile(r"^(?P<base>.+)-\d+w(?P<extension>\.[a-z]+)$")
 
 
 def remove_unused_later(candidates):
@@ -100,21 +98,20 @@ def remove_unsaved_uploads(now=None):
     out, and any file left behind. Returns the names removed."""
     cutoff = (now or timezone.now()) - UPLOAD_GRACE
     directories = {INLINE_DIRECTORY, Article._meta.get_field("featured_image").upload_to}
-    originals = set()
+    originals = set()  # each stored image once, whether found by itself or by its copies
     for directory in directories:
         try:
             _, files = default_storage.listdir(directory)
         except FileNotFoundError:
             continue
         for filename in files:
-            name = f"{directory.rstrip('/')}/{filename}"
-            rendition = _RENDITION.match(name)
-            original = f"{rendition['base']}{rendition['extension']}" if rendition else name
-            if not default_storage.exists(original) or (
-                default_storage.get_modified_time(original) < cutoff
-            ):
-                originals.add(original)
-    return remove_unused(originals)
+            originals.add(f"{directory.rstrip('/')}/{original_name(filename)}")
+    return remove_unused(
+        name
+        for name in originals
+        # A copy left without its image goes too.
+        if not default_storage.exists(name) or default_storage.get_modified_time(name) < cutoff
+    )
 
 
 _last_sweep = 0.0

@@ -15,7 +15,7 @@ from django.db.models import ProtectedError
 
 from articles.models import Article, Section
 from articles.rendering import render_markdown, stored_images_in
-from articles.services import save_article, save_section
+from articles.services import renditions_match, save_article, save_section
 from topics.models import TopicPage, TopicSection, TreatmentFact
 
 ARTICLE_FIELDS = [
@@ -67,8 +67,6 @@ def _set(obj, name, value):
 
 
 class ArticlePages:
-    model = Article
-
     def snapshot(self, article, sections=None):
         sections = article.sections.order_by("position", "id") if sections is None else sections
         return {
@@ -81,11 +79,12 @@ class ArticlePages:
 
     def overlay(self, article, content, *, for_preview=False):
         """`article` with the revision's fields, and its sections as the revision has them:
-        unsaved objects, for forms and previews."""
+        unsaved objects, for forms and previews. Only a preview renders their Markdown: a
+        form shows the text as written, and saving renders it anyway."""
         for name, value in content["fields"].items():
             _set(article, name, value)
-        article.attribution_html = render_markdown(article.attribution)
         if for_preview:
+            article.attribution_html = render_markdown(article.attribution)
             _size_unstored_image(article)
         stored = {s.pk: s for s in Section.objects.filter(article=article)}
         sections = []
@@ -94,7 +93,8 @@ class ArticlePages:
             for name in SECTION_FIELDS:
                 _set(section, name, entry[name])
             section.article = article
-            section.derive()
+            if for_preview:
+                section.derive()
             sections.append(section)
         return article, sections
 
@@ -185,8 +185,6 @@ class ArticlePages:
 
 
 class TopicPages:
-    model = TopicPage
-
     def snapshot(self, page):
         return {
             "fields": {name: _value(page, name) for name in TOPIC_FIELDS},
@@ -199,10 +197,11 @@ class TopicPages:
             ],
         }
 
-    def overlay(self, page, content):
+    def overlay(self, page, content, *, for_preview=False):
         for name, value in content["fields"].items():
             _set(page, name, value)
-        page.intro_html = render_markdown(page.intro)
+        if for_preview:
+            page.intro_html = render_markdown(page.intro)
         return page
 
     def normalized(self, page, content):
@@ -326,10 +325,9 @@ def _section_text(entry):
 def _size_unstored_image(article):
     """Sizes for a featured image the rows do not have yet (a revision's new upload), read
     from the file, so a preview shows it; its smaller copies are made on publication."""
-    renditions = article.featured_image_renditions
     if not article.featured_image:
         article.featured_image_renditions = []
-    elif not renditions or renditions[-1]["url"] != article.featured_image.url:
+    elif not renditions_match(article):
         try:
             width, height = get_image_dimensions(article.featured_image)
         except (OSError, ValueError):

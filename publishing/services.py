@@ -11,6 +11,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -102,7 +103,7 @@ def save_revision(page, content, *, user, restored_from=None, created=False):
     ensure_baseline(page)
     previous = latest_revision(page)
     # An image this save takes out of the page's draft goes, unless shown elsewhere.
-    remove_unused_later(kind_of(page).images(previous.content))
+    remove_unused_later(kind_of(page).images(previous.content) - kind_of(page).images(content))
     changes = kind_of(page).describe(previous.content, content)
     if restored_from:
         summary = f"Restored revision {restored_from.pk}" + (
@@ -136,7 +137,7 @@ def apply(page, content):
     """Put `content` into the page's rows; an image the rows no longer show then goes,
     unless shown elsewhere."""
     kind = kind_of(page)
-    remove_unused_later(kind.images(kind.snapshot(page)))
+    remove_unused_later(kind.images(kind.snapshot(page)) - kind.images(content))
     kind.apply(page, content)
 
 
@@ -331,7 +332,12 @@ def publish_due(now=None):
         for page in model.objects.filter(expires_at__lte=now, status=model.Status.PUBLISHED):
             take_down(page)
             taken_down += 1
-        for page in model.objects.filter(go_live_at__lte=now):
+        approved = Revision.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), status=Revision.Status.APPROVED
+        ).values("object_id")
+        # Only pages with an approved revision: one still in review waits without a query
+        # at every poll.
+        for page in model.objects.filter(go_live_at__lte=now, pk__in=approved):
             revision = Revision.objects.of(page).filter(status=Revision.Status.APPROVED).first()
             if revision and _publish_on_time(revision, page):
                 published += 1

@@ -61,7 +61,7 @@ class TopicRevisionPreview(TopicPreviewView):
         revision = _revision(self)
         page = get_object_or_404(TopicPage, pk=revision.object_id)
         self.section_ids = revision.content["sections"]
-        return kind_of(page).overlay(page, revision.content)
+        return kind_of(page).overlay(page, revision.content, for_preview=True)
 
     def page_sections(self):
         found = Section.objects.select_related("article").in_bulk(self.section_ids)

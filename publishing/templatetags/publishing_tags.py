@@ -9,14 +9,6 @@ def model_name(page):
     return page._meta.model_name
 
 
-@register.filter
-def next_after(revisions, revision):
-    """The revision listed after `revision` (the one before it in time), or None."""
-    revisions = list(revisions)
-    index = revisions.index(revision)
-    return revisions[index + 1] if index + 1 < len(revisions) else None
-
-
 @register.inclusion_tag("admin/publishing/waiting_for_review.html", takes_context=True)
 def waiting_for_review(context):
     """The admin home's list of changes waiting for a clinical reviewer, oldest first."""

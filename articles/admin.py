@@ -173,7 +173,6 @@ class SectionInline(admin.StackedInline):
     fields = [("position", "level"), "heading", "anchor", "body", "reading"]
     readonly_fields = ["reading"]
     ordering = ["position", "id"]
-    formfield_overrides = MARKDOWN_EDITOR
 
     @admin.display(description="reading check")
     def reading(self, section):
@@ -264,7 +263,6 @@ class SectionAdmin(PlainWordsHistory, SimpleHistoryAdmin):
         "cites",
     ]
     readonly_fields = ["reading", "preview", "cites"]
-    formfield_overrides = MARKDOWN_EDITOR
     history_list_display = ["compare"]
     change_form_template = "admin/articles/section/change_form.html"
 

@@ -367,9 +367,7 @@ class Section(models.Model):
                     f"publisher's own voice). Check the paragraph starting “{unclosed[0]}”."
                 }
             )
-        keys = cited_keys(render_markdown(self.body))
-        known = set(Reference.objects.filter(key__in=keys).values_list("key", flat=True))
-        unknown = [key for key in keys if key not in known]
+        unknown = Reference.objects.unknown_keys(cited_keys(render_markdown(self.body)))
         if unknown:
             raise ValidationError(
                 {

@@ -310,9 +310,12 @@ NOTIFICATION_RETRY_CAP_SECONDS = env_int("NOTIFICATION_RETRY_CAP_SECONDS", 600)
 NOTIFICATION_URGENT_RETRY_CAP_SECONDS = env_int("NOTIFICATION_URGENT_RETRY_CAP_SECONDS", 60)
 # How often the worker looks for due notifications.
 NOTIFICATION_POLL_SECONDS = float(env("NOTIFICATION_POLL_SECONDS", "1"))
-# Other work the background worker does once per poll: each a callable taking no arguments
-# (scheduled publishing; removing uploads never saved into a page, which runs hourly).
-WORKER_TASKS = ["publishing.services.publish_due", "publishing.images.sweep_unsaved_uploads"]
+# Other work the background worker does: (callable taking no arguments, every how many
+# seconds; None for every poll).
+WORKER_TASKS = [
+    ("publishing.services.publish_due", None),  # go-live and take-down times
+    ("publishing.images.remove_unsaved_uploads", 3600),  # uploads never saved into a page
+]
 
 # Clinical review: the default gap between a reviewer's approval and the next review.
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)

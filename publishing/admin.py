@@ -553,12 +553,9 @@ class SectionAdmin(WholePageRestoreOnly, TopicsSectionAdmin):
                 entry["heading"] = request.POST.get("heading", section.heading)
                 entry["level"] = 3 if request.POST.get("level") == "3" else 2
                 entry["body"] = body
-        keys = cited_keys(render_markdown(body))
-        known = set(Reference.objects.filter(key__in=keys).values_list("key", flat=True))
         warnings = [
             f"Unknown citation key @{key}: saving will be refused until the reference exists."
-            for key in keys
-            if key not in known
+            for key in Reference.objects.unknown_keys(cited_keys(render_markdown(body)))
         ]
         view = ArticleContentPreview.as_view(
             content=content, edited_section_id=section.pk, warnings=warnings

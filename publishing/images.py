@@ -7,12 +7,11 @@ one submitted or approved). Older revisions keep their text but not their images
 
 Removal follows each write that can stop a page showing an image (a publication, a new
 revision, a deletion) once it commits. An upload never saved into any page (an editor who
-cancelled) is removed by the background worker a day after it was uploaded.
+cancelled) is removed by the background worker (WORKER_TASKS, hourly) a day after upload.
 """
 
 import datetime
 import logging
-import time
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -29,7 +28,6 @@ from .pages import KINDS
 logger = logging.getLogger(__name__)
 
 UPLOAD_GRACE = datetime.timedelta(days=1)
-SWEEP_INTERVAL_SECONDS = 3600
 
 
 def remove_unused_later(candidates):
@@ -112,15 +110,3 @@ def remove_unsaved_uploads(now=None):
         # A copy left without its image goes too.
         if not default_storage.exists(name) or default_storage.get_modified_time(name) < cutoff
     )
-
-
-_last_sweep = 0.0
-
-
-def sweep_unsaved_uploads():
-    """The background worker's task (WORKER_TASKS): `remove_unsaved_uploads` once an hour.
-    Each worker keeps its own clock; two workers sweeping in one hour do no harm."""
-    global _last_sweep
-    if time.monotonic() - _last_sweep >= SWEEP_INTERVAL_SECONDS or not _last_sweep:
-        _last_sweep = time.monotonic()
-        remove_unsaved_uploads()

@@ -118,6 +118,9 @@ class ReferenceForm(forms.ModelForm):
 
 IMPORT_FILE_SUFFIXES = (".bib", ".ris", ".nbib", ".txt", ".json")
 IMPORT_FILE_MAX_BYTES = 2 * 1024 * 1024
+# In words: ".bib, .ris, .nbib, .txt or .json" and "2 MB".
+IMPORT_FILE_KINDS = f"{', '.join(IMPORT_FILE_SUFFIXES[:-1])} or {IMPORT_FILE_SUFFIXES[-1]}"
+IMPORT_FILE_LIMIT = f"{IMPORT_FILE_MAX_BYTES // (1024 * 1024)} MB"
 
 
 class ImportForm(forms.Form):
@@ -133,8 +136,8 @@ class ImportForm(forms.Form):
     upload = forms.FileField(
         label="…or choose a file",
         required=False,
-        help_text="A .bib, .ris, .nbib, .txt or .json file from a reference manager or PubMed, "
-        "up to 2 MB.",
+        help_text=f"A {IMPORT_FILE_KINDS} file from a reference manager or PubMed, "
+        f"up to {IMPORT_FILE_LIMIT}.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORT_FILE_SUFFIXES)}),
     )
     text_format = forms.ChoiceField(choices=importing.FORMATS.items(), label="Format")
@@ -151,11 +154,10 @@ class ImportForm(forms.Form):
     def _read(self, upload):
         if not upload.name.lower().endswith(IMPORT_FILE_SUFFIXES):
             raise forms.ValidationError(
-                f"“{upload.name}” is not a reference file: choose a .bib, .ris, .nbib, .txt or "
-                ".json file."
+                f"“{upload.name}” is not a reference file: choose a {IMPORT_FILE_KINDS} file."
             )
         if upload.size > IMPORT_FILE_MAX_BYTES:
-            raise forms.ValidationError(f"“{upload.name}” is larger than 2 MB.")
+            raise forms.ValidationError(f"“{upload.name}” is larger than {IMPORT_FILE_LIMIT}.")
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -52,21 +52,13 @@ def download(references, export_format, name):
     return response
 
 
-def _authors(reference, separator):
-    """Names as each format writes them: BibTeX "von Last, Jr, First", RIS "Last, First, Jr"."""
-    names = []
-    for author in reference.authors.all():
-        if author.literal:
-            names.append("{" + author.literal + "}" if separator == " and " else author.literal)
-        elif separator == " and ":
-            parts = (author.family_name, author.suffix, author.given)
-            names.append(", ".join(part for part in parts if part))
-        else:
-            parts = (author.family_name, author.given, author.suffix)
-            name = ", ".join(part for part in parts if part)
-            # A comma says it is a person even with no given name; without one, an organisation.
-            names.append(name if author.given else f"{name},")
-    return names
+def _ris_authors(reference):
+    """Names as RIS writes them: "Last, First, Jr". A comma says it is a person even with no
+    given name; without one, an organisation."""
+    return [
+        str(author) if author.literal or author.given else f"{author},"
+        for author in reference.authors.all()
+    ]
 
 
 def _bibtex_names(reference):
@@ -143,7 +135,7 @@ def to_ris(references):
         entry = {
             "type_of_reference": _RIS_TYPES.get(reference.type, "GEN"),
             "id": reference.key,
-            "authors": _authors(reference, "; "),
+            "authors": _ris_authors(reference),
             "primary_title": reference.title,
             "secondary_title": reference.container_title,
             "alternate_title1": reference.container_title_short,

@@ -127,11 +127,9 @@ def parse_references(text, text_format="auto"):
     except Exception as error:  # the parsers raise many types for malformed text
         raise UnreadableText(f"Could not read this as {FORMATS[text_format]}: {error}") from error
     if not parsed:
-        problems = getattr(parsed, "problems", [])
         raise UnreadableText(
-            " ".join(problems) or f"No references found in this {FORMATS[text_format]} text."
+            " ".join(parsed.problems) or f"No references found in this {FORMATS[text_format]} text."
         )
-    parsed = parsed if isinstance(parsed, ParsedEntries) else ParsedEntries(parsed)
     taken = set(Reference.objects.values_list("key", flat=True))
     seen = {}
     for entry in parsed:
@@ -177,7 +175,7 @@ def _invalid_fields(entry):
 
 
 def _identities(fields):
-    title = comparable_title(fields.get("title", "")).lower()
+    title = comparable_title(fields.get("title", ""))
     candidates = [
         ("doi", fields.get("doi", "").lower()),
         ("pmid", fields.get("pmid", "")),
@@ -263,13 +261,14 @@ def _ris_author(name):
     return {"family": family, "given": given, "suffix": suffix}
 
 
-def _person(name):
-    """'Family, Given' or 'Given Family' (BibTeX/RIS), as our author fields."""
+def _medline_author(name):
+    """MEDLINE's 'Family, Given' (FAU) or 'Family Initials' (AU), as our author fields."""
     name = " ".join(str(name).split())
     if "," in name:
         family, given = (part.strip() for part in name.split(",", 1))
     else:
-        given, _, family = name.rpartition(" ")
+        family, _, given = name.rpartition(" ")
+        family, given = (family, given) if family else (given, "")
     return {"family": family, "given": given}
 
 
@@ -304,6 +303,7 @@ def _from_bibtex(text):
             int(values["month"]) if values.get("month", "").isdigit() else None
         )
         day = _iso_parts(values.get("date", ""))[2]
+        year = _year(values.get("year"))
         parsed.append(
             ParsedReference(
                 proposed_key=entry.key,
@@ -314,8 +314,8 @@ def _from_bibtex(text):
                     "title": values.get("title", ""),
                     "container_title": values.get("journal") or values.get("booktitle") or "",
                     "container_title_short": values.get("shortjournal", ""),
-                    "issued_year": _year(values.get("year")),
-                    "issued_month": month if _year(values.get("year")) else None,
+                    "issued_year": year,
+                    "issued_month": month if year else None,
                     "volume": values.get("volume", ""),
                     "issue": values.get("number", ""),
                     "pages": expand_pages(values.get("pages", "")),
@@ -467,9 +467,7 @@ def _from_ris(text):
                     "container_title_short": entry.get("alternate_title1", "")
                     if entry.get("secondary_title") or entry.get("journal_name")
                     else "",
-                    "issued_year": _year(
-                        entry.get("year") or entry.get("publication_year") or entry.get("date")
-                    ),
+                    "issued_year": year,
                     "volume": entry.get("volume", ""),
                     "issue": entry.get("number", ""),
                     "pages": expand_pages(f"{start}–{end}" if start and end else start),
@@ -488,7 +486,7 @@ def _from_ris(text):
 
 
 def _from_medline(text):
-    parsed = []
+    parsed = ParsedEntries()
     for record in Medline.parse(io.StringIO(text)):
         if not record.get("PMID"):
             continue
@@ -498,11 +496,7 @@ def _from_medline(text):
         month = _MONTHS.get(date[5:8].lower()) if len(date) >= 8 else None
         authors = []
         for name in record.get("FAU") or record.get("AU") or []:
-            authors.append(
-                _person(name)
-                if "," in name
-                else {"family": name.rsplit(" ", 1)[0], "given": name.rsplit(" ", 1)[-1]}
-            )
+            authors.append(_medline_author(name))
         parsed.append(
             ParsedReference(
                 fields={

@@ -20,6 +20,11 @@ class ReferenceQuerySet(models.QuerySet):
         keys = {key for section in sections for key in cited_keys(section.body_html)}
         return self.filter(key__in=keys).prefetch_related("authors")
 
+    def unknown_keys(self, keys):
+        """Those of citation `keys` that no stored reference has, in their order."""
+        known = set(self.filter(key__in=keys).values_list("key", flat=True))
+        return [key for key in keys if key not in known]
+
 
 def comparable_title(title):
     """A title as two records of one work are compared: case, braces, punctuation and

@@ -13,19 +13,30 @@ from enquiries.notifications import deliver_due
 logger = logging.getLogger("enquiries.notifications")
 
 
-def run_tasks(tasks):
-    """Run each task once; one that fails is logged and tried again next time."""
-    for task in tasks:
-        try:
-            task()
-        except Exception:
-            logger.exception("Worker task %s failed; trying again later.", task.__qualname__)
+class Tasks:
+    """The WORKER_TASKS, each run when due: every poll, or every so many seconds."""
+
+    def __init__(self, entries, poll):
+        self.poll = poll
+        self.entries = [(import_string(path), every or poll) for path, every in entries]
+        self.due_at = [0.0] * len(self.entries)
+
+    def run_due(self):
+        """Run each task that is due; one that fails is logged and tried again when next due."""
+        for index, (task, every) in enumerate(self.entries):
+            if time.monotonic() < self.due_at[index]:
+                continue
+            self.due_at[index] = time.monotonic() + every
+            try:
+                task()
+            except Exception:
+                logger.exception("Worker task %s failed; trying again later.", task.__qualname__)
 
 
 class Command(BaseCommand):
     help = (
         "Deliver staff notifications from the outbox as they fall due, and run the "
-        "WORKER_TASKS (scheduled publishing) once per poll, until stopped (SIGINT or SIGTERM: "
+        "WORKER_TASKS (scheduled publishing, removing unsaved uploads) when due, until stopped (SIGINT or SIGTERM: "
         "the send under way is finished and recorded first)."
     )
 
@@ -43,14 +54,11 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        tasks = [import_string(path) for path in settings.WORKER_TASKS]
-        tasks_due_at = 0.0
+        tasks = Tasks(settings.WORKER_TASKS, poll)
         logger.info("Notification worker started; looking every %s s.", poll)
         while not stopping.is_set():
             close_old_connections()  # as a request would: drop broken or stale connections
-            if time.monotonic() >= tasks_due_at:
-                tasks_due_at = time.monotonic() + poll
-                run_tasks(tasks)
+            tasks.run_due()
             try:
                 # One at a time, so a stop request waits for one send at most.
                 counts = deliver_due(limit=1)

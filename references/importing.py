@@ -20,10 +20,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import identifiers
-from .citations import KEY_PATTERN
 from .models import Reference, ReferenceAuthor, comparable_title
-
-KEY = re.compile(KEY_PATTERN)
 
 FORMATS = {
     "auto": "Detect automatically",
@@ -155,11 +152,20 @@ def parse_references(text, text_format="auto"):
             entry.duplicate_of = earlier  # the same work twice in one paste: import it once
         elif entry.existing is None:
             free = entry.proposed_key and entry.proposed_key not in taken
-            entry.key = entry.proposed_key if free and KEY.fullmatch(entry.proposed_key) else ""
+            entry.key = entry.proposed_key if free and _usable_key(entry.proposed_key) else ""
             entry.key = entry.key or _new_key(entry, taken)
             taken.add(entry.key)
             seen.update(dict.fromkeys(identities, entry))
     return parsed
+
+
+def _usable_key(key):
+    """Whether `key` passes the key field's own checks (its pattern and length)."""
+    try:
+        Reference._meta.get_field("key").clean(key, None)
+    except ValidationError:
+        return False
+    return True
 
 
 def _invalid_fields(entry):

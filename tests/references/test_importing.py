@@ -131,3 +131,16 @@ def test_an_invalid_entry_is_refused_at_preview_and_the_rest_imported(staff_clie
     assert "1 not imported, for the reasons the preview gave" in response.content.decode()
     assert Reference.objects.count() == before + sum(1 for entry in parsed if entry.is_new)
     assert not Reference.objects.filter(title=refused[0].title).exists()
+
+
+def test_an_entry_key_too_long_for_a_key_gets_a_new_one_and_the_import_succeeds(staff_client):
+    long_key = "a" * 70  # the pattern allows it; the key field holds 64 characters
+    text = (
+        f"@article{{{long_key},\n  title = {{A study of waiting rooms}},\n  year = {{2021}}\n}}\n"
+    )
+    data = {"text": text, "text_format": "auto", "preview": "1"}
+    (entry,) = staff_client.post(IMPORT_URL, data).context["parsed"]
+    assert entry.key and len(entry.key) <= 64
+    response = staff_client.post(IMPORT_URL, {**data, "confirm": "1"})
+    assert response.status_code == 302
+    assert Reference.objects.filter(title="A study of waiting rooms", key=entry.key).exists()

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -18,7 +18,7 @@ from references.models import Reference
 
 from .history import PlainWordsHistory, word_diff
 from .images import upload_limit
-from .models import Article, Section
+from .models import Section
 from .readability import GRADE_LIMIT, reading_grade, uncited_claims
 from .services import save_article, save_section
 
@@ -123,25 +123,12 @@ def preview_link(url_name, obj, label="Preview as patients will see it"):
     )
 
 
-class PublishingAdmin(PlainWordsHistory, SimpleHistoryAdmin):
-    """Publish and unpublish actions, and a preview link, for articles and topic pages."""
+class PageAdmin(PlainWordsHistory, SimpleHistoryAdmin):
+    """What article and topic page admins share: a preview link, the public page, the review
+    due. Publishing and unpublishing are clinical sign-off's: the publishing app registers
+    these admins with its workflow, and nothing here changes what patients see."""
 
-    actions = ["publish", "unpublish"]
     preview_url_name = None
-
-    @admin.action(description="Publish selected", permissions=["change"])
-    def publish(self, request, queryset):
-        for obj in queryset:
-            obj.publish()
-            obj.save()
-        self.message_user(request, f"Published {len(queryset)}.", messages.SUCCESS)
-
-    @admin.action(description="Unpublish selected (back to draft)", permissions=["change"])
-    def unpublish(self, request, queryset):
-        for obj in queryset:
-            obj.unpublish()
-            obj.save()
-        self.message_user(request, f"Unpublished {len(queryset)}.", messages.SUCCESS)
 
     @admin.display(description="preview")
     def preview(self, obj):
@@ -179,8 +166,7 @@ class SectionInline(admin.StackedInline):
         return reading_check(section)
 
 
-@admin.register(Article)
-class ArticleAdmin(PublishingAdmin):
+class ArticleAdmin(PageAdmin):
     formfield_overrides = {
         **MARKDOWN_EDITOR,
         models.URLField: {"assume_scheme": "https"},
@@ -225,6 +211,7 @@ class ArticleAdmin(PublishingAdmin):
         return super().get_queryset(request).distinct()
 
     def save_model(self, request, obj, form, change):
+        """A new article's row, with its image stored and sized."""
         save_article(obj)
 
     def save_formset(self, request, form, formset, change):
@@ -237,15 +224,7 @@ class ArticleAdmin(PublishingAdmin):
             save_section(section)
         formset.save_m2m()
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        article = form.instance
-        content_changed = form.has_changed() or any(f.has_changed() for f in formsets)
-        if change and content_changed and "updated_on" not in form.changed_data:
-            article.record_update()
 
-
-@admin.register(Section)
 class SectionAdmin(PlainWordsHistory, SimpleHistoryAdmin):
     form = SectionForm
     list_display = ["__str__", "article", "position", "level", "grade", "uncited"]
@@ -275,11 +254,6 @@ class SectionAdmin(PlainWordsHistory, SimpleHistoryAdmin):
             ),
             *super().get_urls(),
         ]
-
-    def save_model(self, request, obj, form, change):
-        save_section(obj)
-        if change and form.has_changed():
-            obj.article.record_update()
 
     @admin.display(description="grade")
     def grade(self, section):

@@ -313,10 +313,13 @@ NOTIFICATION_POLL_SECONDS = float(env("NOTIFICATION_POLL_SECONDS", "1"))
 # Other work the background worker does: (callable taking no arguments, every how many
 # seconds; None for every poll).
 WORKER_TASKS = [
-    ("publishing.services.publish_due", None),  # go-live and take-down times
+    ("publishing.workflow.run_schedule", None),  # go-live and take-down times
     ("publishing.images.remove_unsaved_uploads", 3600),  # uploads never saved into a page
 ]
 
+# The longest the schedule waits for a page another transaction has locked; past it the
+# page is tried again at the next pass, so one stuck page cannot hold up the others.
+SCHEDULE_LOCK_TIMEOUT_MS = env_int("SCHEDULE_LOCK_TIMEOUT_MS", 2000)
 # Clinical review: the default gap between a reviewer's approval and the next review.
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)
 # Posts allowed per client, per window in seconds.

@@ -3,12 +3,24 @@ from django.contrib import admin
 from .models import ClinicSettings
 
 
-@admin.register(ClinicSettings)
 class ClinicSettingsAdmin(admin.ModelAdmin):
+    """The clinic's own facts. Registered by the publishing app, which puts the safety texts
+    (crisis strip, crisis message, disclaimer) under clinical review."""
+
     fieldsets = [
         ("Clinic", {"fields": ["clinic_name", "phone", "email", "address"]}),
         ("Home page", {"fields": ["home_title", "home_intro"]}),
-        ("Shown on every page", {"fields": ["crisis_message", "disclaimer"]}),
+        (
+            "Shown on every page",
+            {
+                "fields": [
+                    "crisis_strip_label",
+                    ("crisis_line", "emergency_number"),
+                    "crisis_message",
+                    "disclaimer",
+                ]
+            },
+        ),
     ]
 
     def has_add_permission(self, request):

@@ -13,7 +13,7 @@ class PublishingConfig(AppConfig):
         from articles.models import Article, Section
         from topics.models import TopicPage
 
-        from .services import forget_images, forget_revisions
+        from .signals import forget_images, forget_revisions
 
         for model in (Article, TopicPage):
             post_delete.connect(

@@ -15,6 +15,10 @@ class RevisionQuerySet(models.QuerySet):
     def waiting_for_review(self):
         return self.filter(status=Revision.Status.SUBMITTED).order_by("submitted_at", "id")
 
+    def newest_of(self, page):
+        """The page's newest revision, or None."""
+        return self.of(page).first()
+
 
 class Revision(models.Model):
     """One saved version of a whole page: an article with its sections, or a topic page with
@@ -53,6 +57,12 @@ class Revision(models.Model):
         "reviewer's name and credentials", max_length=200, blank=True
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # Set by approval, put on the page with the content when it goes live (not before).
+    next_review_on = models.DateField("next review due", null=True, blank=True)
+    # A newer publication the reviewer knowingly undid by approving this older revision.
+    undid = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     review_comment = models.TextField(blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -73,3 +83,37 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"Revision {self.pk} of {self.page}"
+
+
+class ScheduleProblem(models.Model):
+    """A scheduled step (going live, coming down) that failed for a page at the worker's last
+    try: listed on the admin home and reported by `manage.py check_publishing` until the step
+    succeeds, or a person acts on the page."""
+
+    class Step(models.TextChoices):
+        GO_LIVE = "go_live", "Go live"
+        TAKE_DOWN = "take_down", "Take down"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    page = GenericForeignKey("content_type", "object_id")
+    step = models.CharField(max_length=10, choices=Step.choices)
+    revision = models.ForeignKey(Revision, null=True, blank=True, on_delete=models.SET_NULL)
+    reason = models.TextField(help_text="Why it failed, in words staff can act on.")
+    # A passing fault (the database away) is tried again at the next pass; a refusal (the
+    # content cannot go live as it is) waits for a person.
+    retrying = models.BooleanField(default=True)
+    failures = models.PositiveIntegerField(default=1)
+    first_failed_at = models.DateTimeField(auto_now_add=True)
+    last_failed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["first_failed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "step"], name="one_problem_per_page_step"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_step_display()} failed for {self.page}: {self.reason}"

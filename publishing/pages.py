@@ -1,8 +1,13 @@
 """What a revision of each kind of page holds, and how it is taken from and put into the rows.
 
 An article's revision holds its own fields and all its sections; a topic page's, its own
-fields, the ids of the sections it shows in order, and its comparison entries. Review
-dates, status and schedule are not content: they belong to the page, not to a revision.
+fields, the ids of the sections it shows in order, and its comparison entries; the clinic's
+safety texts, the crisis strip's words and numbers, the crisis message and the disclaimer.
+Review dates, status and schedule are not content: they belong to the page, not to a
+revision.
+
+These are plain functions over rows and content; locking, checking and committing are the
+workflow's (publishing.workflow).
 """
 
 import datetime
@@ -12,11 +17,16 @@ from django.core.files.images import get_image_dimensions
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
+from articles.history import word_diff
 from articles.models import Article, Section
 from articles.rendering import render_markdown, stored_images_in
 from articles.services import renditions_match, save_article, save_section
+from clinic.models import ClinicSettings
 from topics.models import TopicPage, TopicSection, TreatmentFact
+
+from .errors import WorkflowError
 
 ARTICLE_FIELDS = [
     "title",
@@ -37,9 +47,22 @@ ARTICLE_FIELDS = [
 SECTION_FIELDS = ["position", "level", "heading", "anchor", "body"]
 TOPIC_FIELDS = ["title", "slug", "parent", "position", "navigation_label", "summary", "intro"]
 FACT_FIELDS = ["aspect", "text", "section"]
+SAFETY_FIELDS = [
+    "crisis_strip_label",
+    "crisis_line",
+    "emergency_number",
+    "crisis_message",
+    "disclaimer",
+]
 DATE_FIELDS = {"published_on", "updated_on"}
 # Field names as editors see them, for "what changed".
-LABELS = {"navigation_label": "menu label", "featured_image": "image", "intro": "introduction"}
+LABELS = {
+    "navigation_label": "menu label",
+    "featured_image": "image",
+    "intro": "introduction",
+    "crisis_strip_label": "crisis strip's label",
+    "crisis_line": "crisis line",
+}
 
 
 def _value(obj, name):
@@ -66,7 +89,43 @@ def _set(obj, name, value):
         setattr(obj, name, value)
 
 
-class ArticlePages:
+class PageKind:
+    """What every kind of reviewed content has in common: a page with a status (draft or
+    published), a schedule and review dates."""
+
+    model = None
+    scheduled = True  # has go-live and take-down times
+    dated_review = True  # has "reviewed by", "last reviewed" and "next review due"
+
+    def is_live(self, page):
+        return page.status == page.Status.PUBLISHED
+
+    def title(self, content):
+        return content["fields"].get("title") or "—"
+
+    def empty(self):
+        """The content of a page patients cannot see: nothing."""
+        return {"fields": {}, "sections": [], "facts": []}
+
+    def live_content(self, page):
+        """What patients see of the page now."""
+        return self.snapshot(page) if self.is_live(page) else self.empty()
+
+    def go_live(self, page):
+        page.publish()
+        page.go_live_at = None
+
+    def take_down(self, page):
+        page.unpublish()
+        page.expires_at = None
+
+    def sections_removed(self, page, content):
+        return []
+
+
+class ArticlePages(PageKind):
+    model = Article
+
     def snapshot(self, article, sections=None):
         sections = article.sections.order_by("position", "id") if sections is None else sections
         return {
@@ -130,15 +189,16 @@ class ArticlePages:
     def apply(self, article, content):
         """Write the revision into the page's rows: what patients will see."""
         article, sections = self.overlay(article, content)
+        _check_address_free(article)
         save_article(article)
         removed = self.sections_removed(article, content)
         for section in removed:
             try:
                 section.delete()
             except ProtectedError as error:
-                raise ValueError(
-                    f"“{section.heading or 'Introduction'}” is shown on other pages; remove it "
-                    "from them first."
+                raise WorkflowError(
+                    _("“%(heading)s” is shown on other pages; remove it from them first.")
+                    % {"heading": section.heading or _("Introduction")}
                 ) from error
         # Free every anchor first: sections may swap theirs, and anchors are unique.
         changing = [s for s in sections if s.pk]
@@ -183,8 +243,36 @@ class ArticlePages:
             changes.append("reordered the sections")
         return changes
 
+    def differences(self, old, new):
+        shown = _field_differences(old["fields"], new["fields"])
+        before = {entry["id"]: entry for entry in old["sections"] if entry["id"]}
+        for entry in new["sections"]:
+            previous = before.pop(entry["id"], None) if entry["id"] else None
+            old_text = _section_text(previous) if previous else ""
+            new_text = _section_text(entry)
+            if old_text != new_text or previous is None:
+                label = _("Section “%(heading)s”") % {
+                    "heading": entry["heading"] or _("Introduction")
+                }
+                shown.append(
+                    (label + ("" if previous else _(" (new)")), word_diff(old_text, new_text))
+                )
+        for entry in before.values():
+            label = _("Section “%(heading)s” (removed)") % {
+                "heading": entry["heading"] or _("Introduction")
+            }
+            shown.append((label, word_diff(_section_text(entry), "")))
+        order = lambda entries: "\n".join(e["heading"] or _("Introduction") for e in entries)  # noqa: E731
+        if old["sections"] and order(old["sections"]) != order(new["sections"]):
+            shown.append(
+                (_("Order of sections"), word_diff(order(old["sections"]), order(new["sections"])))
+            )
+        return shown
 
-class TopicPages:
+
+class TopicPages(PageKind):
+    model = TopicPage
+
     def snapshot(self, page):
         return {
             "fields": {name: _value(page, name) for name in TOPIC_FIELDS},
@@ -227,6 +315,7 @@ class TopicPages:
     def apply(self, page, content):
         content = self.normalized(page, content)
         page = self.overlay(page, content)
+        _check_address_free(page)
         page.save()
         TopicSection.objects.filter(page=page).delete()
         TopicSection.objects.bulk_create(
@@ -257,64 +346,117 @@ class TopicPages:
             changes.append("changed the comparison table")
         return changes
 
+    def differences(self, old, new):
+        headings = dict(
+            Section.objects.filter(pk__in=old["sections"] + new["sections"]).values_list(
+                "pk", "heading"
+            )
+        )
+        shown = _field_differences(old["fields"], new["fields"])
+        if old["sections"] != new["sections"]:
+            listing = lambda ids: "\n".join(headings.get(i) or _("Introduction") for i in ids)  # noqa: E731
+            shown.append(
+                (_("Sections shown"), word_diff(listing(old["sections"]), listing(new["sections"])))
+            )
+        if old["facts"] != new["facts"]:
+            facts = lambda entries: "\n".join(f"{e['aspect']}: {e['text']}" for e in entries)  # noqa: E731
+            shown.append(
+                (_("Comparison table"), word_diff(facts(old["facts"]), facts(new["facts"])))
+            )
+        return shown
+
+
+class SafetyTexts(PageKind):
+    """The texts patients rely on in a crisis, and the disclaimer: on every page, and as
+    safety-critical as any page, so changed only through clinical review. The clinic's
+    contact details and home page texts are edited directly; they are not these."""
+
+    model = ClinicSettings
+    scheduled = False
+    dated_review = False
+
+    def is_live(self, clinic):
+        return True  # the site always shows them
+
+    def title(self, content):
+        return _("Safety texts: crisis strip, crisis message and disclaimer")
+
+    def empty(self):
+        return {"fields": {}}
+
+    def snapshot(self, clinic):
+        return {"fields": {name: _value(clinic, name) for name in SAFETY_FIELDS}}
+
+    def overlay(self, clinic, content, *, for_preview=False):
+        for name in SAFETY_FIELDS:
+            if name in content["fields"]:
+                setattr(clinic, name, content["fields"][name])
+        return clinic
+
+    def normalized(self, clinic, content):
+        return content
+
+    def images(self, content):
+        return set()
+
+    def apply(self, clinic, content):
+        self.overlay(clinic, content).save(update_fields=SAFETY_FIELDS)
+
+    def go_live(self, clinic):
+        pass
+
+    def take_down(self, clinic):
+        raise WorkflowError(_("The safety texts are always shown; change them instead."))
+
+    def describe(self, old, new):
+        return _field_changes(old["fields"], new["fields"])
+
+    def differences(self, old, new):
+        return _field_differences(old["fields"], new["fields"])
+
 
 def _field_changes(old, new):
     changed = [name for name in new if old.get(name) != new[name]]
     return [f"changed the {LABELS.get(name, name.replace('_', ' '))}" for name in changed]
 
 
-KINDS = {Article: ArticlePages(), TopicPage: TopicPages()}
+def _field_differences(old, new):
+    shown = []
+    for name, value in new.items():
+        before = old.get(name)
+        if before != value and (before or value):
+            label = LABELS.get(name, name.replace("_", " ")).capitalize()
+            shown.append((label, word_diff(str(before or ""), str(value or ""))))
+    return shown
+
+
+def _check_address_free(page):
+    """Refuse, in words, a page whose address another page of its kind took meanwhile."""
+    if type(page).objects.exclude(pk=page.pk).filter(slug=page.slug).exists():
+        raise WorkflowError(
+            _(
+                "Its address “%(slug)s” is now used by another page. Change the address "
+                "(slug), then submit it again."
+            )
+            % {"slug": page.slug}
+        )
+
+
+KINDS = {Article: ArticlePages(), TopicPage: TopicPages(), ClinicSettings: SafetyTexts()}
 
 
 def kind_of(page):
     return KINDS[type(page)]
 
 
+def kind_for(model):
+    return KINDS[model]
+
+
 def differences(page, old, new):
     """What differs between two revisions' content, for a reviewer: a list of
     (what, word-level parts) for each field, section or list that changed."""
-    from articles.history import word_diff
-
-    shown = []
-    for name, value in new["fields"].items():
-        before = old["fields"].get(name)
-        if before != value:
-            label = LABELS.get(name, name.replace("_", " ")).capitalize()
-            shown.append((label, word_diff(str(before or ""), str(value or ""))))
-    if isinstance(page, Article):
-        before = {entry["id"]: entry for entry in old["sections"] if entry["id"]}
-        for entry in new["sections"]:
-            previous = before.pop(entry["id"], None) if entry["id"] else None
-            old_text = _section_text(previous) if previous else ""
-            new_text = _section_text(entry)
-            if old_text != new_text or previous is None:
-                label = f"Section “{entry['heading'] or 'Introduction'}”"
-                shown.append(
-                    (label + ("" if previous else " (new)"), word_diff(old_text, new_text))
-                )
-        for entry in before.values():
-            label = f"Section “{entry['heading'] or 'Introduction'}” (removed)"
-            shown.append((label, word_diff(_section_text(entry), "")))
-        order = lambda entries: "\n".join(e["heading"] or "Introduction" for e in entries)  # noqa: E731
-        if order(old["sections"]) != order(new["sections"]):
-            shown.append(
-                ("Order of sections", word_diff(order(old["sections"]), order(new["sections"])))
-            )
-    else:
-        headings = dict(
-            Section.objects.filter(pk__in=old["sections"] + new["sections"]).values_list(
-                "pk", "heading"
-            )
-        )
-        if old["sections"] != new["sections"]:
-            listing = lambda ids: "\n".join(headings.get(i) or "Introduction" for i in ids)  # noqa: E731
-            shown.append(
-                ("Sections shown", word_diff(listing(old["sections"]), listing(new["sections"])))
-            )
-        if old["facts"] != new["facts"]:
-            facts = lambda entries: "\n".join(f"{e['aspect']}: {e['text']}" for e in entries)  # noqa: E731
-            shown.append(("Comparison table", word_diff(facts(old["facts"]), facts(new["facts"]))))
-    return shown
+    return kind_of(page).differences(old, new)
 
 
 def _section_text(entry):

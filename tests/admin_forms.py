@@ -14,3 +14,10 @@ def form_values(response, field="title"):
         name: value.removeprefix("\n") if name in textareas else value
         for name, value in form.form_values()
     }
+
+
+def marked_words(response, tag):
+    """The text of every <ins> or <del> on a page (a word diff's additions or removals),
+    joined, so a test can ask what was marked whatever way the diff split it."""
+    document = lxml.html.fromstring(response.content.decode())
+    return " ".join(" ".join(element.text_content().split()) for element in document.iter(tag))

@@ -83,20 +83,20 @@ def publish_pending(page, *, reviewer_name="Rhea Ward, MD"):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from publishing import services
+    from publishing import workflow
 
     reviewer, _ = get_user_model().objects.get_or_create(
         username="test-reviewer", defaults={"is_staff": True, "email": "reviewer@clinic.test"}
     )
-    reviewer.groups.add(Group.objects.get(name=services.CLINICAL_REVIEWERS))
-    revision = services.latest_revision(page)
+    reviewer.groups.add(Group.objects.get(name=workflow.CLINICAL_REVIEWERS))
+    revision = workflow.latest_revision(page)
     if revision is None or revision.status != revision.Status.SUBMITTED:
-        revision = services.submit(page, user=reviewer)
-    return services.approve(
+        revision = workflow.submit(page, user=reviewer)
+    return workflow.approve(
         revision,
         reviewer=reviewer,
         credit=reviewer_name,
-        next_review_on=services.default_next_review(),
+        next_review_on=workflow.default_next_review(),
     )
 
 

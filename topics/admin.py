@@ -2,10 +2,8 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import MARKDOWN_EDITOR, REVIEW_FIELDSET, PublishingAdmin
-from articles.admin import SectionAdmin as ArticleSectionAdmin
+from articles.admin import MARKDOWN_EDITOR, REVIEW_FIELDSET, PageAdmin
 from articles.history import PlainWordsHistory
-from articles.models import Section
 
 from .models import TopicPage, TopicSection, TreatmentFact
 
@@ -27,8 +25,7 @@ class TreatmentFactInline(admin.TabularInline):
     verbose_name_plural = "comparison table entries (treatment pages only)"
 
 
-@admin.register(TopicPage)
-class TopicPageAdmin(PublishingAdmin):
+class TopicPageAdmin(PageAdmin):
     formfield_overrides = MARKDOWN_EDITOR
     list_display = ["title", "parent", "status", "last_reviewed_on", "review_due", "view_link"]
     list_filter = ["status"]
@@ -58,7 +55,6 @@ class TopicPageAdmin(PublishingAdmin):
     ]
 
 
-@admin.register(TreatmentFact)
 class TreatmentFactAdmin(PlainWordsHistory, SimpleHistoryAdmin):
     list_display = ["treatment", "aspect", "text", "section"]
     list_filter = ["treatment", "aspect"]
@@ -66,15 +62,9 @@ class TreatmentFactAdmin(PlainWordsHistory, SimpleHistoryAdmin):
     autocomplete_fields = ["section"]
 
 
-# The articles app knows nothing of topic pages; the section's admin page learns from here
-# where else the section is shown.
-admin.site.unregister(Section)
-
-
-@admin.register(Section)
-class SectionAdmin(ArticleSectionAdmin):
-    fields = [*ArticleSectionAdmin.fields, "shown_on"]
-    readonly_fields = [*ArticleSectionAdmin.readonly_fields, "shown_on"]
+class ShownOnTopicPages:
+    """For the section's admin: the articles app knows nothing of topic pages, so where else
+    a section is shown is added from here."""
 
     @admin.display(description="also shown on")
     def shown_on(self, section):

@@ -1,5 +1,7 @@
 from django import template
 
+from ..pages import kind_for
+
 register = template.Library()
 
 
@@ -17,9 +19,26 @@ def waiting_for_review(context):
     user = context["request"].user
     if not user.has_perm("publishing.view_revision"):
         return {"shown": False}
-    waiting = list(Revision.objects.waiting_for_review().select_related("submitted_by")[:20])
+    waiting = list(
+        Revision.objects.waiting_for_review().select_related("submitted_by", "content_type")[:20]
+    )
     return {
         "shown": True,
-        "waiting": waiting,
+        "waiting": [
+            (revision, kind_for(revision.content_type.model_class()).title(revision.content))
+            for revision in waiting
+        ],
         "may_review": user.has_perm("publishing.review_revision"),
     }
+
+
+@register.inclusion_tag("admin/publishing/schedule_problems.html", takes_context=True)
+def schedule_problems(context):
+    """The admin home's list of scheduled steps that failed: what the worker could not do."""
+    from ..models import ScheduleProblem
+
+    user = context["request"].user
+    if not user.has_perm("publishing.view_revision"):
+        return {"problems": []}
+    problems = list(ScheduleProblem.objects.select_related("content_type", "revision"))
+    return {"problems": [(problem, problem.page) for problem in problems]}

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.models import Article
-from publishing.services import edit_token
+from publishing.workflow import edit_token
 from tests.factories import publish_pending
 
 pytestmark = pytest.mark.django_db

@@ -25,11 +25,13 @@ from django.test import Client
 from PIL import Image
 
 from articles.models import Article, Section
+from clinic.models import ClinicSettings
 from pagecache import triggers
 from pagecache.models import current_version
 from pagecache.triggers import watched_tables
 from publishing.models import Revision
 from references.models import Reference
+from tests.factories import publish_pending
 from topics.models import TopicPage, TopicSection, TreatmentFact
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +58,7 @@ NEVER_ON_PUBLIC_PAGES = {
     "enquiries.NotificationAttempt": "what the mail server said, staff only",
     "pagecache.ContentVersion": "the version itself",
     "publishing.Revision": "drafts waiting for review; publishing one writes the watched rows",
+    "publishing.ScheduleProblem": "failed scheduled steps, for staff and monitoring only",
 }
 
 ARTICLE_SLUG = "who-can-benefit-from-ketamine-therapy"
@@ -334,12 +337,18 @@ def test_reference_and_author_edits_reach_pages_and_exports(staff_client, visito
 
 
 def test_clinic_settings_reach_every_page(staff_client, visitor):
+    """Contact details show at once; the safety texts once a clinical reviewer approves."""
     _cached(visitor, "/", ARTICLE, "/privacy/")
     _submit(
         staff_client,
         "/admin/clinic/clinicsettings/1/change/",
-        {"disclaimer": "A disclaimer the clinic has just rewritten."},
+        {"disclaimer": "A disclaimer the clinic has just rewritten.", "phone": "555 0100 23"},
     )
+    for url in ("/", ARTICLE, "/privacy/"):
+        page = _text(visitor, url)
+        assert "555 0100 23" in page, url
+        assert "A disclaimer the clinic has just rewritten." not in page, url
+    publish_pending(ClinicSettings.load())
     for url in ("/", ARTICLE, "/privacy/"):
         assert "A disclaimer the clinic has just rewritten." in _text(visitor, url), url
 

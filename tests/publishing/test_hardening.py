@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, Section
-from publishing import services
+from publishing import workflow
 from publishing.models import Revision
 from tests.admin_forms import form_values
 from tests.factories import make_article, publish_pending
@@ -110,9 +110,9 @@ def test_restoring_a_revision_whose_section_was_deleted_since_adds_it_once(edito
 def test_a_restore_a_draft_page_cannot_take_says_why(editor):
     article = Article.objects.get(slug=SLUG)
     used = TopicSection.objects.filter(section__article=article).first().section
-    content = services.current_content(article)
+    content = workflow.current_content(article)
     content["sections"] = [e for e in content["sections"] if e["id"] != used.pk]
-    without = services.save_revision(article, content, user=editor.user)
+    without = workflow.save_draft(article, content, user=editor.user)
     Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
     response = editor.post(f"/admin/publishing/revision/{without.pk}/restore/", follow=True)
     assert response.status_code == 200
@@ -122,13 +122,13 @@ def test_a_restore_a_draft_page_cannot_take_says_why(editor):
 
 def test_a_comparison_entry_moved_to_another_aspect_and_back_publishes(editor, reviewer):
     page = TopicPage.objects.get(slug="iv-ketamine-infusion")
-    before = services.current_content(page)
-    content = services.current_content(page)
+    before = workflow.current_content(page)
+    content = workflow.current_content(page)
     aspects = [entry["aspect"] for entry in content["facts"]]
     content["facts"][0]["aspect"], content["facts"][1]["aspect"] = aspects[1], aspects[0]
-    services.save_revision(page, content, user=editor.user)
+    workflow.save_draft(page, content, user=editor.user)
     publish_pending(page)
-    restored = services.restore(Revision.objects.of(page).order_by("id").first(), user=editor.user)
+    restored = workflow.restore(Revision.objects.of(page).order_by("id").first(), user=editor.user)
     assert restored.content["facts"][0]["aspect"] == before["facts"][0]["aspect"]
     publish_pending(page)  # no collision on the one-entry-per-aspect rule
     assert sorted(page.facts.values_list("aspect", flat=True)) == sorted(aspects)
@@ -137,9 +137,9 @@ def test_a_comparison_entry_moved_to_another_aspect_and_back_publishes(editor, r
 def test_a_scheduled_revision_that_cannot_go_live_is_sent_back_and_others_still_run(editor):
     article = Article.objects.get(slug=SLUG)
     used = TopicSection.objects.filter(section__article=article).first().section
-    content = services.current_content(article)
+    content = workflow.current_content(article)
     content["sections"] = [e for e in content["sections"] if e["id"] != used.pk]
-    services.save_revision(article, content, user=editor.user)
+    workflow.save_draft(article, content, user=editor.user)
     article.go_live_at = timezone.now() + datetime.timedelta(hours=1)
     article.save()
     revision = publish_pending(article)
@@ -148,20 +148,24 @@ def test_a_scheduled_revision_that_cannot_go_live_is_sent_back_and_others_still_
     other.expires_at = timezone.now() + datetime.timedelta(minutes=1)
     other.save()
     later = timezone.now() + datetime.timedelta(hours=2)
-    assert services.publish_due(now=later) == {"published": 0, "taken_down": 1}
+    assert workflow.run_schedule(now=later) == {"published": 0, "taken_down": 1, "failed": 1}
     revision.refresh_from_db()
     assert revision.status == Revision.Status.SENT_BACK
     assert "could not go live" in revision.review_comment
-    assert services.publish_due(now=later) == {"published": 0, "taken_down": 0}  # not retried
+    assert workflow.run_schedule(now=later) == {
+        "published": 0,
+        "taken_down": 0,
+        "failed": 0,
+    }  # not retried
 
 
 def test_an_older_revision_cannot_be_approved_over_a_newer_publication(editor, reviewer):
     article = Article.objects.get(slug=SLUG)
-    first = services.save_revision(article, services.current_content(article), user=editor.user)
-    services.submit(article, user=editor.user)
-    content = services.current_content(article)
+    first = workflow.save_draft(article, workflow.current_content(article), user=editor.user)
+    workflow.submit(article, user=editor.user)
+    content = workflow.current_content(article)
     content["fields"]["summary"] = "A newer summary."
-    services.save_revision(article, content, user=editor.user)
+    workflow.save_draft(article, content, user=editor.user)
     publish_pending(article)
     url = f"/admin/publishing/revision/{first.pk}/review/"
     page = reviewer.get(url).content.decode()
@@ -174,7 +178,7 @@ def test_an_older_revision_cannot_be_approved_over_a_newer_publication(editor, r
 
 def test_a_deleted_pages_revisions_go_with_it(editor, superuser):
     article = make_article(status=Article.Status.DRAFT, sections=["Text."])
-    revision = services.save_revision(article, services.current_content(article), user=editor.user)
+    revision = workflow.save_draft(article, workflow.current_content(article), user=editor.user)
     article.delete()
     assert not Revision.objects.filter(pk=revision.pk).exists()
     assert superuser.get(f"/admin/publishing/revision/{revision.pk}/review/").status_code == 404
@@ -190,10 +194,10 @@ def test_the_preview_shows_a_pending_topic_introduction(editor):
 
 def test_taking_a_page_down_keeps_its_pending_changes_in_its_rows(editor):
     article = Article.objects.get(slug=SLUG)
-    content = services.current_content(article)
+    content = workflow.current_content(article)
     content["fields"]["summary"] = "Pending summary."
-    services.save_revision(article, content, user=editor.user)
-    services.take_down(article)
+    workflow.save_draft(article, content, user=editor.user)
+    workflow.unpublish(article)
     assert Article.objects.get(pk=article.pk).summary == "Pending summary."
 
 
@@ -210,7 +214,7 @@ def test_a_comparison_entry_changed_on_its_own_on_a_draft_page_is_in_its_revisio
 def test_two_new_sections_taking_one_anchor_publish_with_distinct_anchors(editor):
     article = make_article(status=Article.Status.PUBLISHED, sections=["One."])
     Section.objects.filter(article=article).update(anchor="notes-2")
-    content = services.current_content(article)
+    content = workflow.current_content(article)
     for position in (5, 6):
         content["sections"].append(
             {
@@ -222,7 +226,7 @@ def test_two_new_sections_taking_one_anchor_publish_with_distinct_anchors(editor
                 "body": "x",
             }
         )
-    services.save_revision(article, content, user=editor.user)
+    workflow.save_draft(article, content, user=editor.user)
     publish_pending(article)
     anchors = list(article.sections.values_list("anchor", flat=True))
     assert len(anchors) == len(set(anchors)) == 3 and "notes-2" in anchors
@@ -231,9 +235,9 @@ def test_two_new_sections_taking_one_anchor_publish_with_distinct_anchors(editor
 def test_the_section_preview_shows_the_articles_other_pending_changes_and_unknown_keys(editor):
     article = Article.objects.get(slug=SLUG)
     first, second = article.sections.order_by("position")[:2]
-    content = services.current_content(article)
+    content = workflow.current_content(article)
     content["sections"][0]["body"] = "A pending change to the first section."
-    services.save_revision(article, content, user=editor.user)
+    workflow.save_draft(article, content, user=editor.user)
     form_page = editor.get(f"/admin/articles/section/{second.pk}/change/")
     assert (
         f"/admin/articles/section/{second.pk}/preview-changes/#{second.anchor}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
-from publishing import services
+from publishing import workflow
 from publishing.images import remove_unsaved_uploads
 from publishing.models import Revision
 from tests.articles.test_images import _article_form
@@ -139,14 +139,14 @@ def test_an_image_waiting_to_go_live_at_its_time_is_kept(
     with django_capture_on_commit_callbacks(execute=True):
         scheduled = _replace_featured_image(staff_client, article)
     with django_capture_on_commit_callbacks(execute=True):
-        revision = services.submit(article, user=reviewer.user)
+        revision = workflow.submit(article, user=reviewer.user)
         article.go_live_at = timezone.now() + datetime.timedelta(days=2)
         article.save(update_fields=["go_live_at"])
-        services.approve(
+        workflow.approve(
             revision,
             reviewer=reviewer.user,
             credit="Rhea Ward, MD",
-            next_review_on=services.default_next_review(),
+            next_review_on=workflow.default_next_review(),
         )
     article.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
@@ -179,16 +179,16 @@ def test_an_image_of_a_submitted_revision_stays_while_a_newer_draft_leaves_it_ou
     url = _inline_upload(staff_client)
     with django_capture_on_commit_callbacks(execute=True):
         post_section_edit(staff_client, section, f"{section.body}\n\n![A calm room]({url})")
-    submitted = services.submit(article, user=reviewer.user)
+    submitted = workflow.submit(article, user=reviewer.user)
     with django_capture_on_commit_callbacks(execute=True):
         post_section_edit(staff_client, section, "A newer draft, without the picture.")
     assert os.path.basename(url) in _files(settings, "markdownx")
     with django_capture_on_commit_callbacks(execute=True):
-        services.approve(
+        workflow.approve(
             submitted,
             reviewer=reviewer.user,
             credit="Rhea Ward, MD",
-            next_review_on=services.default_next_review(),
+            next_review_on=workflow.default_next_review(),
         )
     article.refresh_from_db()
     assert url in article.sections.order_by("position").first().body_html
@@ -201,7 +201,7 @@ def test_a_revision_showing_an_image_no_longer_stored_is_not_published(
     section = article.sections.order_by("position").first()
     url = _inline_upload(staff_client)
     post_section_edit(staff_client, section, f"{section.body}\n\n![A calm room]({url})")
-    revision = services.submit(article, user=reviewer.user)
+    revision = workflow.submit(article, user=reviewer.user)
     (settings.MEDIA_ROOT / url.removeprefix("/media/")).unlink()
     response = reviewer.post(
         f"/admin/publishing/revision/{revision.pk}/review/",

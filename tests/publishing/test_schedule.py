@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
-from publishing import services
+from publishing import workflow
 from publishing.models import Revision
 from tests.factories import make_article, publish_pending
 from tests.worker import run_worker_until
@@ -30,10 +30,10 @@ def test_an_approved_page_goes_live_when_the_worker_runs_after_its_time(schedule
     assert revision.status == Revision.Status.APPROVED
     assert client.get(scheduled_draft.get_absolute_url()).status_code == 404
     # Before its time, a pass of the worker leaves it.
-    assert services.publish_due()["published"] == 0
+    assert workflow.run_schedule()["published"] == 0
     assert client.get(scheduled_draft.get_absolute_url()).status_code == 404
     later = scheduled_draft.go_live_at + datetime.timedelta(seconds=1)
-    assert services.publish_due(now=later) == {"published": 1, "taken_down": 0}
+    assert workflow.run_schedule(now=later) == {"published": 1, "taken_down": 0, "failed": 0}
     assert client.get(scheduled_draft.get_absolute_url()).status_code == 200
     scheduled_draft.refresh_from_db()
     assert scheduled_draft.go_live_at is None
@@ -42,7 +42,7 @@ def test_an_approved_page_goes_live_when_the_worker_runs_after_its_time(schedule
 
 def test_an_unapproved_page_does_not_go_live_at_its_time(scheduled_draft, client):
     later = scheduled_draft.go_live_at + datetime.timedelta(seconds=1)
-    assert services.publish_due(now=later)["published"] == 0
+    assert workflow.run_schedule(now=later)["published"] == 0
     assert client.get(scheduled_draft.get_absolute_url()).status_code == 404
 
 
@@ -50,9 +50,9 @@ def test_a_page_comes_down_at_its_take_down_time_and_not_before(client):
     article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
     article.expires_at = timezone.now() + datetime.timedelta(minutes=30)
     article.save()
-    assert services.publish_due()["taken_down"] == 0
+    assert workflow.run_schedule()["taken_down"] == 0
     assert client.get(article.get_absolute_url()).status_code == 200
-    assert services.publish_due(now=article.expires_at)["taken_down"] == 1
+    assert workflow.run_schedule(now=article.expires_at)["taken_down"] == 1
     assert client.get(article.get_absolute_url()).status_code == 404
     article.refresh_from_db()
     assert article.expires_at is None  # republishing does not take it down again

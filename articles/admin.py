@@ -1,8 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,8 +21,8 @@ from references.admin import ReferenceForm
 from references.models import Reference
 
 from .history import PlainWordsHistory, word_diff
-from .images import upload_limit
-from .models import Section
+from .images import strip_metadata, upload_limit
+from .models import Article, Section, free_anchor
 from .readability import GRADE_LIMIT, reading_grade, uncited_claims
 from .services import save_article, save_section
 
@@ -68,8 +72,15 @@ class SectionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        self.fields[
+            "position"
+        ].help_text = "Sections are shown in this order. Leave it 0 to keep the order on this form."
         if self.instance.pk:
             self.fields["body"].widget.attrs["data-section"] = str(self.instance.pk)
+
+    def clean_position(self):
+        return self.cleaned_data.get("position") or 0
 
 
 REVIEW_FIELDSET = (
@@ -153,9 +164,36 @@ class PageAdmin(PlainWordsHistory, SimpleHistoryAdmin):
         return obj.next_review_on
 
 
+class SectionFormSet(BaseInlineFormSet):
+    """An article's sections on its own form. A section whose anchor is left empty gets one
+    made from its heading, unique within the article ("risks", "risks-2"), and one whose
+    position is left empty or 0 comes where it stands on the form."""
+
+    def clean(self):
+        kept = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and form.cleaned_data
+            and not (self.can_delete and self._should_delete_form(form))
+        ]
+        taken = {form.data.get(form.add_prefix("anchor"), "").strip() for form in kept} - {""}
+        previous = 0
+        for form in kept:
+            if not form.data.get(form.add_prefix("anchor"), "").strip():
+                anchor = free_anchor(form.cleaned_data.get("heading", ""), taken)
+                taken.add(anchor)
+                form.cleaned_data["anchor"] = form.instance.anchor = anchor
+            if not form.cleaned_data.get("position"):
+                form.cleaned_data["position"] = form.instance.position = previous + 1
+            previous = form.cleaned_data["position"]
+        super().clean()
+
+
 class SectionInline(admin.StackedInline):
     model = Section
     form = SectionForm
+    formset = SectionFormSet
     extra = 0
     fields = [("position", "level"), "heading", "anchor", "body", "reading"]
     readonly_fields = ["reading"]
@@ -166,7 +204,56 @@ class SectionInline(admin.StackedInline):
         return reading_check(section)
 
 
+KEPT_IMAGE_SALT = "articles.kept-featured-image"
+KEPT_IMAGE_MAX_AGE = 24 * 60 * 60  # the worker removes uploads no page shows after a day
+
+
+class ArticleForm(forms.ModelForm):
+    """An article's form. A featured image chosen on a form that came back with errors is kept
+    (stored, named by a signed token), so the editor need not choose it again."""
+
+    kept_featured_image = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        kept = self.kept_image_name()
+        chosen = cleaned.get("featured_image")
+        if kept and not isinstance(chosen, UploadedFile) and chosen is not False:
+            cleaned["featured_image"] = kept
+        return cleaned
+
+    def kept_image_name(self):
+        token = self.data.get(self.add_prefix("kept_featured_image"), "")
+        try:
+            return signing.loads(token, salt=KEPT_IMAGE_SALT, max_age=KEPT_IMAGE_MAX_AGE)
+        except signing.BadSignature:
+            return None
+
+    def keep_chosen_image(self):
+        """After errors: store a newly chosen image and say it is kept."""
+        chosen = getattr(self, "cleaned_data", {}).get("featured_image")
+        if isinstance(chosen, UploadedFile) and "featured_image" not in self.errors:
+            cleaned = strip_metadata(chosen)
+            directory = Article._meta.get_field("featured_image").upload_to
+            name = default_storage.save(f"{directory}{cleaned.name}", cleaned)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("kept_featured_image")] = signing.dumps(
+                name, salt=KEPT_IMAGE_SALT
+            )
+            shown = chosen.name
+        elif self.kept_image_name():
+            shown = self.kept_image_name().rsplit("/", 1)[-1]
+        else:
+            return
+        # The field's bound copy keeps the help text it was made with: both are told.
+        self.fields["featured_image"].help_text = self["featured_image"].help_text = (
+            f"The image you chose, “{shown}”, is kept: you need not choose it again. Choose "
+            "another file only to replace it."
+        )
+
+
 class ArticleAdmin(PageAdmin):
+    form = ArticleForm
     formfield_overrides = {
         **MARKDOWN_EDITOR,
         models.URLField: {"assume_scheme": "https"},
@@ -202,13 +289,25 @@ class ArticleAdmin(PageAdmin):
         REVIEW_FIELDSET,
         (
             "Featured image",
-            {"fields": ["featured_image", "featured_image_alt", "featured_image_credit"]},
+            {
+                "fields": [
+                    "featured_image",
+                    "kept_featured_image",
+                    "featured_image_alt",
+                    "featured_image_credit",
+                ]
+            },
         ),
         ("Attribution and notes", {"fields": ["attribution"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        if request.method == "POST":
+            context["adminform"].form.keep_chosen_image()
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         """A new article's row, with its image stored and sized."""

@@ -34,6 +34,19 @@ RESERVED_ANCHOR_PREFIXES = ("ref-", "cite-", "contents-", "references-")
 RESERVED_ANCHOR_SUFFIXES = ("-heading",)
 
 
+def free_anchor(heading, taken):
+    """An anchor made from `heading` that none of `taken` is: "risks", then "risks-2"."""
+    base = slugify(heading)[:90].removesuffix("-heading") or "section"
+    if base in RESERVED_ANCHORS or base.startswith(RESERVED_ANCHOR_PREFIXES):
+        # "References", "Contents", "References and further reading": the page's own ids,
+        # and numbering them ("references-2") would give one of its prefixes.
+        base = f"section-{base}"
+    anchor, number = base, 2
+    while anchor in taken:
+        anchor, number = f"{base}-{number}", number + 1
+    return anchor
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -318,11 +331,6 @@ class Section(models.Model):
 
     def _free_anchor(self):
         """An anchor made from the heading that no other section of the article has."""
-        base = slugify(self.heading)[:90].removesuffix("-heading") or "section"
-        if base in RESERVED_ANCHORS or base.startswith(RESERVED_ANCHOR_PREFIXES):
-            # "References", "Contents", "References and further reading": the page's own ids,
-            # and numbering them ("references-2") would give one of its prefixes.
-            base = f"section-{base}"
         taken = set()
         if self.article_id:
             taken = set(
@@ -330,10 +338,7 @@ class Section(models.Model):
                 .exclude(pk=self.pk)
                 .values_list("anchor", flat=True)
             )
-        anchor, number = base, 2
-        while anchor in taken:
-            anchor, number = f"{base}-{number}", number + 1
-        return anchor
+        return free_anchor(self.heading, taken)
 
     def clean(self):
         if not self.anchor:

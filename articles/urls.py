@@ -14,5 +14,4 @@ urlpatterns = [
         name="references",
     ),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
-    path("preview/section/<int:pk>/", views.SectionPreviewView.as_view(), name="section_preview"),
 ]

@@ -83,26 +83,6 @@ class ArticlePreviewView(StaffPreviewMixin, ArticleDetailView):
         return Article.objects.for_page()
 
 
-class SectionPreviewView(StaffPreviewMixin, ArticleDetailView):
-    """The article page with one section's unsaved edits (posted from its admin form)."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        edited = get_object_or_404(Section.objects.select_related("article"), pk=kwargs["pk"])
-        edited.heading = request.POST.get("heading", edited.heading)
-        edited.level = (
-            Section.Level.SUBSECTION if request.POST.get("level") == "3" else Section.Level.SECTION
-        )
-        edited.body = request.POST.get("body", edited.body)
-        edited.derive()
-        self.object = Article.objects.for_page().get(pk=edited.article_id)
-        sections = [edited if s.pk == edited.pk else s for s in self.object.sections.all()]
-        page = compose_page(sections, Reference.objects.cited_in(sections))
-        context = self.get_context_data(object=self.object, page=page, edited_section=edited)
-        return self.render_to_response(context)
-
-
 def references_download(sections, export_format, name):
     references = list(Reference.objects.cited_in(sections).order_by("key"))
     return exporting.download(references, export_format, f"{name}-references")

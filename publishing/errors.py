@@ -7,8 +7,12 @@ class WorkflowError(Exception):
 
 
 class EditConflict(WorkflowError):
-    """Someone saved the page after this editor opened it."""
+    """Someone saved the page after this editor opened it, and both changed the same parts:
+    `conflicts` (publishing.merging.Conflict), for the editor to choose between. Everything
+    else of both saves merges without asking."""
 
-    def __init__(self, loaded, latest):
-        super().__init__(f"revision {latest.pk} was saved after {loaded.pk if loaded else 0}")
-        self.loaded, self.latest = loaded, latest
+    def __init__(self, latest, conflicts):
+        super().__init__(
+            f"revision {latest.pk} changed {len(conflicts)} part(s) this save changes too"
+        )
+        self.latest, self.conflicts = latest, conflicts

@@ -20,13 +20,14 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from articles.history import word_diff
-from articles.models import Article, Section
+from articles.models import Article, Section, free_anchor
 from articles.rendering import render_markdown, stored_images_in
 from articles.services import renditions_match, save_article, save_section
 from clinic.models import ClinicSettings
 from topics.models import TopicPage, TopicSection, TreatmentFact
 
 from .errors import WorkflowError
+from .merging import Merge
 
 ARTICLE_FIELDS = [
     "title",
@@ -187,7 +188,12 @@ class ArticlePages(PageKind):
 
     @transaction.atomic
     def apply(self, article, content):
-        """Write the revision into the page's rows: what patients will see."""
+        """Write the revision into the page's rows: what patients will see. Only the
+        sections it changes are written, so their history records what really changed."""
+        stored = {
+            row["id"]: row
+            for row in Section.objects.filter(article=article).values("id", *SECTION_FIELDS)
+        }
         article, sections = self.overlay(article, content)
         _check_address_free(article)
         save_article(article)
@@ -200,20 +206,24 @@ class ArticlePages(PageKind):
                     _("“%(heading)s” is shown on other pages; remove it from them first.")
                     % {"heading": section.heading or _("Introduction")}
                 ) from error
-        # Free every anchor first: sections may swap theirs, and anchors are unique.
-        changing = [s for s in sections if s.pk]
-        for section in changing:
-            Section.objects.filter(pk=section.pk).update(anchor=f"moving-{uuid.uuid4().hex}")
         wanted = {section.anchor for section in sections}
         used = set()
         for section in sections:
             if not section.anchor or section.anchor in used:
                 # Two drafts took one anchor: the later gets one no section wants.
-                base, number = section.anchor or "section", 2
-                while f"{base}-{number}" in wanted | used:
-                    number += 1
-                section.anchor = f"{base}-{number}"
+                section.anchor = free_anchor(section.anchor or section.heading, wanted | used)
             used.add(section.anchor)
+        changed = [
+            section
+            for section in sections
+            if section.pk is None
+            or any(getattr(section, name) != stored[section.pk][name] for name in SECTION_FIELDS)
+        ]
+        # Free the anchors that move first: sections may swap theirs, and anchors are unique.
+        moving = [s.pk for s in changed if s.pk and s.anchor != stored[s.pk]["anchor"]]
+        for pk in moving:
+            Section.objects.filter(pk=pk).update(anchor=f"moving-{uuid.uuid4().hex}")
+        for section in changed:
             save_section(section)
 
     def describe(self, old, new):
@@ -269,6 +279,24 @@ class ArticlePages(PageKind):
             )
         return shown
 
+    def merge(self, base, theirs, mine, choices=None):
+        """Mine merged into theirs from base (see publishing.merging): (content, conflicts)."""
+        merge = Merge(choices)
+        fields = merge.fields("fields.", base["fields"], theirs["fields"], mine["fields"], _label)
+        sections = merge.rows(
+            "sections.",
+            base["sections"],
+            theirs["sections"],
+            mine["sections"],
+            identity=lambda e: ("id", e["id"]) if e["id"] else ("anchor", e["anchor"]),
+            names=SECTION_FIELDS,
+            label=lambda e: (
+                _("Section “%(heading)s”") % {"heading": e["heading"] or _("Introduction")}
+            ),
+        )
+        sections.sort(key=lambda entry: entry["position"])
+        return {**mine, "fields": fields, "sections": sections}, merge.conflicts
+
 
 class TopicPages(PageKind):
     model = TopicPage
@@ -313,21 +341,38 @@ class TopicPages(PageKind):
 
     @transaction.atomic
     def apply(self, page, content):
+        """Write the revision into the page's rows. Each row is saved or deleted on its own,
+        and only if it changes, so the rows' history records every change."""
         content = self.normalized(page, content)
         page = self.overlay(page, content)
         _check_address_free(page)
         page.save()
-        TopicSection.objects.filter(page=page).delete()
-        TopicSection.objects.bulk_create(
-            TopicSection(page=page, section_id=section_id, position=position)
-            for position, section_id in enumerate(content["sections"], 1)
-        )
-        # Made afresh: an aspect moving from one entry to another cannot collide half-way.
-        TreatmentFact.objects.filter(treatment=page).delete()
+        rows = {row.section_id: row for row in TopicSection.objects.filter(page=page)}
+        for section_id in rows.keys() - set(content["sections"]):
+            rows[section_id].delete()
+        for position, section_id in enumerate(content["sections"], 1):
+            row = rows.get(section_id) or TopicSection(page=page, section_id=section_id)
+            if row.pk is None or row.position != position:
+                row.position = position
+                row.save()
+        facts = {fact.pk: fact for fact in TreatmentFact.objects.filter(treatment=page)}
+        wanted = {entry["id"] for entry in content["facts"] if entry["id"]}
+        for pk in facts.keys() - wanted:
+            facts.pop(pk).delete()
+        updates = []
         for entry in content["facts"]:
-            fact = TreatmentFact(treatment=page)
+            fact = facts.get(entry["id"]) or TreatmentFact(treatment=page)
+            before = [_value(fact, name) for name in FACT_FIELDS] if fact.pk else None
             for name in FACT_FIELDS:
                 _set(fact, name, entry[name])
+            if before != [_value(fact, name) for name in FACT_FIELDS]:
+                updates.append(fact)
+        # An aspect moving from one entry to another must not collide half-way: the entries
+        # that change let go of their aspects first.
+        for fact in updates:
+            if fact.pk:
+                TreatmentFact.objects.filter(pk=fact.pk).update(aspect=f"moving-{fact.pk}"[:20])
+        for fact in updates:
             fact.save()
 
     def describe(self, old, new):
@@ -364,6 +409,31 @@ class TopicPages(PageKind):
                 (_("Comparison table"), word_diff(facts(old["facts"]), facts(new["facts"])))
             )
         return shown
+
+    def merge(self, base, theirs, mine, choices=None):
+        merge = Merge(choices)
+        fields = merge.fields("fields.", base["fields"], theirs["fields"], mine["fields"], _label)
+        sections = merge.order(
+            "sections.order",
+            _("Order of the sections shown"),
+            base["sections"],
+            theirs["sections"],
+            mine["sections"],
+        )
+        aspects = dict(TreatmentFact.Aspect.choices)
+        facts = merge.rows(
+            "facts.",
+            base["facts"],
+            theirs["facts"],
+            mine["facts"],
+            identity=lambda e: ("id", e["id"]) if e["id"] else ("aspect", e["aspect"]),
+            names=FACT_FIELDS,
+            label=lambda e: (
+                _("Comparison entry “%(aspect)s”")
+                % {"aspect": aspects.get(e["aspect"], e["aspect"])}
+            ),
+        )
+        return {**mine, "fields": fields, "sections": sections, "facts": facts}, merge.conflicts
 
 
 class SafetyTexts(PageKind):
@@ -414,10 +484,19 @@ class SafetyTexts(PageKind):
     def differences(self, old, new):
         return _field_differences(old["fields"], new["fields"])
 
+    def merge(self, base, theirs, mine, choices=None):
+        merge = Merge(choices)
+        fields = merge.fields("fields.", base["fields"], theirs["fields"], mine["fields"], _label)
+        return {"fields": fields}, merge.conflicts
+
 
 def _field_changes(old, new):
     changed = [name for name in new if old.get(name) != new[name]]
     return [f"changed the {LABELS.get(name, name.replace('_', ' '))}" for name in changed]
+
+
+def _label(name):
+    return LABELS.get(name, name.replace("_", " ")).capitalize()
 
 
 def _field_differences(old, new):

@@ -132,18 +132,44 @@ def _lock_revision(revision):
 # Saving drafts -----------------------------------------------------------------------------
 
 
-def save_draft(page, content, *, user, based_on=None):
+def save_draft(page, content, *, user, based_on=None, choices=None, choices_against=None):
     """Keep `content` as the page's newest revision, a draft, saying what changed in words.
+    A live page's rows stay as they are (patients see no change); a draft page's rows take it.
 
-    `based_on`: the edit token the editor's form carried (`edit_token` when it was opened).
-    If anyone saved the page since, EditConflict is raised and nothing is saved. A live page's
-    rows stay as they are (patients see no change); a draft page's rows take the content.
+    `based_on`: the edit token the editor's form carried (`edit_token` when it was opened). If
+    anyone saved the page since, the two saves are merged: what each changed and the other
+    did not is kept. Where both changed the same part, EditConflict is raised and nothing is
+    saved, unless `choices` (made against revision `choices_against`, still the newest) say
+    for each which to keep.
     """
     with transaction.atomic():
         page = _lock(page)
-        if based_on is not None and str(based_on) != edit_token(page):
-            raise _conflict(page, based_on)
-        return _keep(page, content, user=user)
+        latest = latest_revision(page)
+        merged_with = None
+        if based_on is not None and latest and str(based_on) != str(latest.pk):
+            if str(choices_against) != str(latest.pk):
+                choices = None  # made against another save: the editor must see this one
+            content = _merged(page, based_on, latest, content, choices)
+            merged_with = latest
+        return _keep(page, content, user=user, merged_with=merged_with)
+
+
+def _merged(page, based_on, latest, mine, choices):
+    """`mine` (made from revision `based_on`) merged with the newest revision."""
+    kind = kind_of(page)
+    revisions = Revision.objects.of(page)
+    base = str(based_on).isdigit() and revisions.filter(pk=based_on).first()
+    # A form opened before the page had revisions started from what its first one keeps.
+    base = base or revisions.order_by("id").first()
+    merged, conflicts = kind.merge(
+        kind.normalized(page, base.content),
+        kind.normalized(page, latest.content),
+        kind.normalized(page, mine),
+        choices,
+    )
+    if conflicts:
+        raise EditConflict(latest, conflicts)
+    return merged
 
 
 def record_new_page(page, *, user):
@@ -219,7 +245,7 @@ def ensure_baseline(page):
         )
 
 
-def _keep(page, content, *, user, restored_from=None):
+def _keep(page, content, *, user, restored_from=None, merged_with=None):
     """Inside a step, the page locked: store `content` as the newest revision (and, for a
     page not live, in its rows)."""
     kind = kind_of(page)
@@ -237,6 +263,8 @@ def _keep(page, content, *, user, restored_from=None):
         )
     else:
         summary = "; ".join(changes) or "Saved without changes"
+    if merged_with:
+        summary = f"Merged with revision {merged_with.pk}, saved meanwhile: {summary}"
     return Revision.objects.create(
         page=page,
         content=content,
@@ -244,12 +272,6 @@ def _keep(page, content, *, user, restored_from=None):
         created_by=user,
         restored_from=restored_from,
     )
-
-
-def _conflict(page, token):
-    latest = latest_revision(page)
-    loaded = Revision.objects.filter(pk=token).first() if str(token).isdigit() else None
-    return EditConflict(loaded or Revision.objects.of(page).order_by("id").first(), latest)
 
 
 # Review ------------------------------------------------------------------------------------

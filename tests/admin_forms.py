@@ -21,3 +21,9 @@ def marked_words(response, tag):
     joined, so a test can ask what was marked whatever way the diff split it."""
     document = lxml.html.fromstring(response.content.decode())
     return " ".join(" ".join(element.text_content().split()) for element in document.iter(tag))
+
+
+def conflict_choices(response):
+    """The names of the choices a form shows when a save met a colleague's later save."""
+    document = lxml.html.fromstring(response.content.decode())
+    return sorted({radio.get("name") for radio in document.xpath("//input[@type='radio']")})

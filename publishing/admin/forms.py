@@ -6,10 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..errors import EditConflict
-from ..pages import kind_of
 
 
 class RevisionedForm(forms.ModelForm):
@@ -29,9 +28,6 @@ class RevisionedForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if isinstance(self.refusal, EditConflict):
-            self.data = self.data.copy()
-            # Seen now: a second save keeps this editor's version.
-            self.data["edit_token"] = str(self.refusal.latest.pk)
             raise ValidationError(conflict_message(self.refusal), code="edit_conflict")
         if self.refusal is not None:
             raise ValidationError(str(self.refusal), code="refused")
@@ -45,21 +41,16 @@ def conflict_message(conflict):
         if latest.created_by
         else _("Someone")
     )
-    changes = (
-        kind_of(latest.page).describe(conflict.loaded.content, latest.content)
-        if conflict.loaded
-        else []
-    )
     return format_html(
         _(
-            "{} saved this page at {} while you were editing it: {}. Nothing was saved from "
-            "this form, and your text is still in it. Compare it with theirs (open the page in "
-            "another tab, or see its revisions), copy across what you need, then press Save "
-            "again to keep your version."
+            "{} saved this page at {} while you were editing it. Nothing is saved yet. Their "
+            "changes to other parts will be kept with yours; you both changed {}: choose "
+            "below which to keep, then save."
         ),
         who,
         timezone.localtime(latest.created_at).strftime("%H:%M"),
-        "; ".join(changes) or _("no change to the text"),
+        ngettext("one part", "%(count)d parts", len(conflict.conflicts))
+        % {"count": len(conflict.conflicts)},
     )
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles import admin as article_admins
+from articles.history import word_diff
 from articles.models import Article, Section
 from articles.rendering import render_markdown
 from articles.services import store_featured_image
@@ -33,6 +34,7 @@ from topics import admin as topic_admins
 from topics.models import TopicPage, TopicSection, TreatmentFact
 
 from .. import workflow
+from ..errors import EditConflict
 from ..models import Revision
 from ..pages import SAFETY_FIELDS, SECTION_FIELDS, kind_of
 from ..views import ArticleContentPreview
@@ -40,6 +42,7 @@ from ..workflow import WorkflowError, is_live
 from .forms import RevisionedForm
 
 REVIEW_FIELDS = ["reviewed_by", "last_reviewed_on", "next_review_on"]
+CHOICE_PREFIX = "merge:"
 SCHEDULE_FIELDS = ["go_live_at", "expires_at"]
 
 
@@ -48,20 +51,55 @@ SCHEDULE_FIELDS = ["go_live_at", "expires_at"]
 
 def editing(request, page):
     """The page's newest revision and its content as editors see it (pending, or live),
-    read once per request whatever asks for it: the form, each inline, the save."""
+    read once per request whatever asks for it: the form, each inline, the save.
+
+    A posted form was made from the revision its edit token names, which may be older than
+    the newest if someone saved since: its rows are read as that revision had them (`form`),
+    so each posted row is the one the editor saw; the workflow then merges the saves."""
     states = request.__dict__.setdefault("_publishing_editing", {})
     key = (type(page), page.pk)
     if key not in states:
+        kind = kind_of(page)
         latest = workflow.latest_revision(page)
         pending = latest if latest and latest.status != Revision.Status.PUBLISHED else None
-        kind = kind_of(page)
         content = kind.normalized(page, pending.content) if pending else kind.snapshot(page)
+        token = str(latest.pk) if latest else "0"
+        form_content = content
+        posted = request.POST.get("edit_token", "") if request.method == "POST" else token
+        if posted != token and latest:
+            revisions = Revision.objects.of(page)
+            base = posted.isdigit() and revisions.filter(pk=posted).first()
+            base = base or revisions.order_by("id").first()
+            form_content = kind.normalized(page, base.content)
         states[key] = {
-            "token": str(latest.pk) if latest else "0",
+            "token": token,
             "pending": pending,
             "content": content,
+            "form": form_content,
+            "posted_from_older": posted != token,
         }
     return states[key]
+
+
+def conflict_context(conflict):
+    """What the form shows of a conflict: each part both changed, their version and the
+    editor's side by side, each marked where it differs from the other."""
+    latest = conflict.latest
+    return {
+        "against": latest.pk,
+        "who": latest.created_by.get_full_name() or latest.created_by.get_username()
+        if latest.created_by
+        else _("Someone"),
+        "when": latest.created_at,
+        "parts": [
+            {
+                "name": CHOICE_PREFIX + part.key,
+                "label": part.label,
+                "differences": word_diff(part.theirs_text, part.mine_text),
+            }
+            for part in conflict.conflicts
+        ],
+    }
 
 
 # Inline rows as the page's newest revision has them --------------------------------------
@@ -86,8 +124,12 @@ class PendingRowsInline:
     formset = PendingRowsFormSet
 
 
-class SectionInline(PendingRowsInline, article_admins.SectionInline):
+class PendingSectionsFormSet(PendingRowsFormSet, article_admins.SectionFormSet):
     pass
+
+
+class SectionInline(article_admins.SectionInline):
+    formset = PendingSectionsFormSet
 
 
 class TopicSectionInline(PendingRowsInline, topic_admins.TopicSectionInline):
@@ -138,6 +180,7 @@ class Revisioned:
     the editor's text kept, the reason at the top."""
 
     form = RevisionedForm
+    change_form_template = "admin/publishing/change_form.html"
 
     def page_of(self, obj):
         return obj
@@ -148,9 +191,13 @@ class Revisioned:
         except WorkflowError as refusal:
             if request.method != "POST":
                 raise
-            # The save's transaction is rolled back. Shown again, the form says why.
+            # The save's transaction is rolled back. Shown again, the form says why; a
+            # conflict shows both versions of each part both editors changed.
             request._publishing_refusal = refusal
             request.__dict__.pop("_publishing_editing", None)
+            extra_context = {**(extra_context or {})}
+            if isinstance(refusal, EditConflict):
+                extra_context["edit_conflict"] = conflict_context(refusal)
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -182,7 +229,18 @@ class Revisioned:
         """Keep the form's content through the workflow; the revision is what the log says.
         A new row (a section, an entry) added on its own is checked against nothing."""
         based_on = (form.cleaned_data.get("edit_token") or "0") if change else None
-        revision = workflow.save_draft(page, content, user=request.user, based_on=based_on)
+        revision = workflow.save_draft(
+            page,
+            content,
+            user=request.user,
+            based_on=based_on,
+            choices={
+                name.removeprefix(CHOICE_PREFIX): value
+                for name, value in request.POST.items()
+                if name.startswith(CHOICE_PREFIX)
+            },
+            choices_against=request.POST.get("merge_against"),
+        )
         request._publishing_saved = revision
         return revision
 
@@ -248,8 +306,9 @@ class RevisionedPage(Revisioned):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if obj is not None and obj.pk and editing(request, obj)["pending"]:
-            rows, new_rows = self.pending_rows(obj, editing(request, obj)["content"])[inline.model]
+        state = obj is not None and obj.pk and editing(request, obj)
+        if state and (state["pending"] or state["posted_from_older"]):
+            rows, new_rows = self.pending_rows(obj, state["form"])[inline.model]
             kwargs.update(rows=rows, new_rows=new_rows)
         return kwargs
 
@@ -348,8 +407,13 @@ class RevisionedPage(Revisioned):
 # Articles ----------------------------------------------------------------------------------
 
 
+class ArticleForm(RevisionedForm, article_admins.ArticleForm):
+    pass
+
+
 @admin.register(Article)
 class ArticleAdmin(RevisionedPage, article_admins.ArticleAdmin):
+    form = ArticleForm
     inlines = [SectionInline]
     change_form_template = "admin/publishing/article_change_form.html"
 
@@ -409,7 +473,7 @@ class ArticleAdmin(RevisionedPage, article_admins.ArticleAdmin):
             entry["id"]: Section(
                 pk=entry["id"], article=article, **{n: entry[n] for n in SECTION_FIELDS}
             )
-            for entry in editing(request, article)["content"]["sections"]
+            for entry in editing(request, article)["form"]["sections"]
             if entry["id"]
         }
         rows = formset_rows(next(f for f in formsets if f.model is Section), current)
@@ -585,7 +649,7 @@ class TopicPageAdmin(RevisionedPage, topic_admins.TopicPageAdmin):
 
     def content_from_forms(self, request, page, formsets, *, store_image=True):
         by_model = {formset.model: formset for formset in formsets}
-        current = editing(request, page)["content"]
+        current = editing(request, page)["form"]
         rows_by_section = {row.section_id: row for row in TopicSection.objects.filter(page=page)}
         current_rows = {}
         for position, section_id in enumerate(current["sections"], 1):

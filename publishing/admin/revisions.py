@@ -332,6 +332,7 @@ class RevisionAdmin(admin.ModelAdmin):
             request,
             _("Revisions of “%(page)s”") % {"page": page},
             page=page,
+            revisions=revisions,
             # Each revision with the one before it in time (listed after it), or None.
             rows=list(zip_longest(revisions, revisions[1:])),
         )

@@ -59,7 +59,7 @@ def test_preview_is_for_staff_with_permission_only(client, draft, django_user_mo
 def test_section_preview_shows_unsaved_changes_without_saving(staff_client):
     section = Section.objects.get(anchor="during-treatment")
     response = staff_client.post(
-        f"/articles/preview/section/{section.pk}/",
+        f"/admin/articles/section/{section.pk}/preview-changes/",
         {"heading": section.heading, "level": "3", "body": "Unsaved wording [@andrade2017]."},
     )
     html = response.content.decode()

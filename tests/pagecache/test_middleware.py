@@ -37,7 +37,6 @@ PUBLIC_PAGES = [
 # Every route that is not a public page, and why it never enters the cache.
 NOT_PUBLIC = {
     "articles:preview": "staff preview of drafts",
-    "articles:section_preview": "staff preview of unsaved edits (POST)",
     "topics:preview": "staff preview of drafts",
     "enquiries:enquire": "carries each visitor's own CSRF token and start time",
     "enquiries:thanks": "shows a visitor's own reference, from their session",

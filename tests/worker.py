@@ -6,6 +6,7 @@ import threading
 import time
 
 from django.core.management import call_command
+from django.db import connections
 
 
 def run_worker_until(done, *, timeout=20, poll=0.1):
@@ -14,9 +15,14 @@ def run_worker_until(done, *, timeout=20, poll=0.1):
 
     def stop_when_done():
         deadline = time.monotonic() + timeout
-        while not done() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        os.kill(os.getpid(), signal.SIGTERM)
+        try:
+            while not done() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            # `done()` may query from this thread: its connection would keep the test
+            # database open at teardown (PostgreSQL then refuses to drop it).
+            connections.close_all()
+            os.kill(os.getpid(), signal.SIGTERM)
 
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
     watcher = threading.Thread(target=stop_when_done)

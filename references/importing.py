@@ -389,26 +389,29 @@ def _fit_to_columns(entry):
         try:
             Reference._meta.get_field(name).clean(fields[name], None)
         except ValidationError as error:
-            entry.notes.append(_left_out(name, fields.pop(name), error))
+            entry.notes.append(_left_out(name, _why_not(name, fields.pop(name), error)))
     if fields.get("type") not in Reference.Type.values:
         fields["type"] = Reference.Type.JOURNAL_ARTICLE
     entry.authors = [author for author in entry.authors if _fit_author(entry, author)]
 
 
-def _left_out(name, value, error):
+def _left_out(name, reason):
+    return _("%(field)s left out: %(reason)s.") % {"field": _label(name), "reason": reason}
+
+
+def _why_not(name, value, error):
+    """What a field's own validation said of `value`, in words that name no other field."""
     error = error.error_list[0]
     if error.code == "max_length":
-        reason = _("it has %(count)s characters, and the field holds %(limit)s") % {
+        return _("it has %(count)s characters, and the field holds %(limit)s") % {
             "count": len(str(value)),
             "limit": error.params["limit_value"],
         }
-    elif name == "url":
-        reason = _("“%(value)s” is not a web address") % {"value": value}
-    elif name == "accessed":
-        reason = _("“%(value)s” is not a date") % {"value": value}
-    else:
-        reason = " ".join(error.messages).rstrip(".")
-    return _("%(field)s left out: %(reason)s.") % {"field": _label(name), "reason": reason}
+    if name == "url":
+        return _("“%(value)s” is not a web address") % {"value": value}
+    if name == "accessed":
+        return _("“%(value)s” is not a date") % {"value": value}
+    return " ".join(error.messages).rstrip(".")
 
 
 def _one_address(entry):
@@ -431,39 +434,34 @@ def _one_address(entry):
     entry.fields["url"] = valid[0] if valid else entry.fields["url"]
 
 
+_DATE_PARTS = ("issued_year", "issued_month", "issued_day")
+
+
 def _fit_date(entry):
-    """Year, month and day, each left out (with what follows it) when it is not one."""
+    """Year, month and day in turn: a part that is not one is left out, and so is what
+    follows it (a month without its year means nothing)."""
     fields = entry.fields
-    checks = [
-        ("issued_year", _("“%(value)s” is not a year between 1500 and 2200")),
-        ("issued_month", _("“%(value)s” is not a month")),
-        ("issued_day", _("“%(value)s” is not a day of the month")),
-    ]
-    for position, (name, reason) in enumerate(checks):
-        if name not in fields:
-            for later, _reason in checks[position + 1 :]:
-                fields.pop(later, None)  # a month without its year means nothing
-            return
+    reasons = {
+        "issued_year": _("“%(value)s” is not a year between 1500 and 2200"),
+        "issued_month": _("“%(value)s” is not a month"),
+        "issued_day": _("“%(value)s” is not a day of the month"),
+    }
+    for position, name in enumerate(_DATE_PARTS):
         try:
-            fields[name] = Reference._meta.get_field(name).clean(fields[name], None)
+            if name in fields:
+                fields[name] = Reference._meta.get_field(name).clean(fields[name], None)
+                continue
         except ValidationError:
-            entry.notes.append(
-                _("%(field)s left out: %(reason)s.")
-                % {"field": _label(name), "reason": reason % {"value": fields.pop(name)}}
-            )
-            for later, _reason in checks[position + 1 :]:
-                fields.pop(later, None)
-            return
+            entry.notes.append(_left_out(name, reasons[name] % {"value": fields.pop(name)}))
+        for later in _DATE_PARTS[position + 1 :]:
+            fields.pop(later, None)
+        return
     last_day = calendar.monthrange(fields["issued_year"], fields["issued_month"])[1]
     if fields["issued_day"] > last_day:
-        entry.notes.append(
-            _("%(field)s left out: %(reason)s.")
-            % {
-                "field": _label("issued_day"),
-                "reason": _("that month has %(days)s days") % {"days": last_day},
-            }
-        )
         del fields["issued_day"]
+        entry.notes.append(
+            _left_out("issued_day", _("that month has %(days)s days") % {"days": last_day})
+        )
 
 
 def _fit_author(entry, author):
@@ -861,6 +859,9 @@ def _person_given_first(name):
         return None
     if any(word[0].islower() and word not in _PARTICLES for word in words):
         return None
+    if re.fullmatch(r"[A-Z]{1,3}", words[-1]) and len(words[0]) > 1:
+        # MEDLINE's habit, family name then initials: "Smith JA".
+        return {"given": words[-1], "particle": "", "family": " ".join(words[:-1]), "suffix": ""}
     first_particle = next(
         (index for index, word in enumerate(words) if word in _PARTICLES), len(words) - 1
     )

@@ -88,6 +88,20 @@ def test_ris_authors_written_given_name_first_are_split_where_unambiguous():
     ]
 
 
+@pytest.mark.parametrize(
+    "written, read",
+    [
+        ("J. Smith", {"given": "J.", "particle": "", "family": "Smith", "suffix": ""}),
+        ("Smith JA", {"given": "JA", "particle": "", "family": "Smith", "suffix": ""}),
+        ("WHO", {"literal": "WHO"}),
+        ("Centers for Disease Control", {"literal": "Centers for Disease Control"}),
+        ("Harvard Health Publishing", {"literal": "Harvard Health Publishing"}),
+    ],
+)
+def test_names_without_a_comma_from_a_writer_that_uses_none(written, read):
+    assert importing._ris_author(written, given_first=True) == read
+
+
 def test_where_the_writer_uses_commas_for_people_a_name_without_one_is_an_organisation():
     text = "TY  - JOUR\nTI  - A\nAU  - Lindqvist, Karin\nAU  - Karolinska Trials\nER  - \n"
     (entry,) = importing.parse_references(text)

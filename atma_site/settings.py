@@ -315,6 +315,8 @@ NOTIFICATION_POLL_SECONDS = float(env("NOTIFICATION_POLL_SECONDS", "1"))
 WORKER_TASKS = [
     ("publishing.workflow.run_schedule", None),  # go-live and take-down times
     ("publishing.images.remove_unsaved_uploads", 3600),  # uploads never saved into a page
+    ("references.formatting.format_pending", None),  # imported references, 50 a poll
+    ("references.services.remove_expired_import_batches", 3600),  # previews never imported
 ]
 
 # The longest the schedule waits for a page another transaction has locked; past it the

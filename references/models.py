@@ -1,6 +1,7 @@
 import calendar
 import re
 import unicodedata
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -286,3 +287,28 @@ class ReferenceAuthor(models.Model):
         }
         # An empty given name would print as "Al-harbi, ." in APA.
         return {part: value for part, value in name.items() if value}
+
+
+class ImportBatch(models.Model):
+    """The entries an editor previewed for import, kept until they confirm it or it expires.
+
+    Kept in the database rather than in one process, so the confirming request may reach
+    any app server; the import form carries a signed token naming the batch
+    (`references.services`). `entries` are the new entries exactly as previewed;
+    `imported_at` makes a second confirm (a double click, a reload) import nothing more.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    source = models.CharField(max_length=300, blank=True, help_text="The file's name, if any.")
+    entries = models.JSONField(default=list)
+    matched = models.PositiveIntegerField(default=0)
+    not_imported = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{len(self.entries)} new from {self.source or 'pasted text'}"

@@ -19,7 +19,9 @@ def run_worker_until(done, *, timeout=20, poll=0.1):
             while not done() and time.monotonic() < deadline:
                 time.sleep(0.05)
         finally:
-            connections.close_all()  # this thread's own, or the test database stays in use
+            # `done()` may query from this thread: its connection would keep the test
+            # database open at teardown (PostgreSQL then refuses to drop it).
+            connections.close_all()
             os.kill(os.getpid(), signal.SIGTERM)
 
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}

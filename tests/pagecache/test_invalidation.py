@@ -30,8 +30,10 @@ from pagecache import triggers
 from pagecache.models import current_version
 from pagecache.triggers import watched_tables
 from publishing.models import Revision
+from references.formatting import format_pending
 from references.models import Reference
 from tests.factories import publish_pending
+from tests.references.imports import preview_and_import
 from topics.models import TopicPage, TopicSection, TreatmentFact
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +61,7 @@ NEVER_ON_PUBLIC_PAGES = {
     "pagecache.ContentVersion": "the version itself",
     "publishing.Revision": "drafts waiting for review; publishing one writes the watched rows",
     "publishing.ScheduleProblem": "failed scheduled steps, for staff and monitoring only",
+    "references.ImportBatch": "previewed imports, staff only; importing writes the watched rows",
 }
 
 ARTICLE_SLUG = "who-can-benefit-from-ketamine-therapy"
@@ -398,13 +401,16 @@ def test_reference_import_reaches_a_page_citing_its_key(staff_client, visitor):
         "@article{latecomer2021, author = {Latecomer, Ann}, title = {A study imported late}, "
         "journal = {Journal of Imports}, year = {2021}}"
     )
-    response = staff_client.post(
-        "/admin/references/reference/import/",
-        {"text": bibtex, "text_format": "bibtex", "confirm": "1"},
-    )
+    response = preview_and_import(staff_client, bibtex, text_format="bibtex")
     assert response.status_code == 302
     assert Reference.objects.filter(key="latecomer2021").exists()
     assert "A study imported late" in _text(visitor, ARTICLE)
+    _cached(visitor, ARTICLE)
+    format_pending()  # the worker stores its formatted entry: a write like any other
+    response = visitor.get(ARTICLE)
+    assert response["X-Page-Cache"] == "miss" and "A study imported late" in (
+        response.content.decode()
+    )
 
 
 def test_loaddata_reaches_the_page(visitor, tmp_path):

@@ -4,19 +4,19 @@ from pathlib import Path
 
 import pytest
 
-from references import importing
+from references.formatting import format_pending
 from references.models import Reference
+from tests.references.imports import IMPORT_URL, confirm, preview, preview_and_import
 
 pytestmark = pytest.mark.django_db
 SAMPLES = Path(__file__).parent / "samples"
-IMPORT_URL = "/admin/references/reference/import/"
 
 
 def _post(client, name, confirm=False, text_format="auto"):
-    data = {"text": (SAMPLES / name).read_text(), "text_format": text_format, "preview": "1"}
+    text = (SAMPLES / name).read_text()
     if confirm:
-        data["confirm"] = "1"
-    return client.post(IMPORT_URL, data)
+        return preview_and_import(client, text, text_format=text_format)
+    return preview(client, text, text_format=text_format)
 
 
 @pytest.mark.parametrize("name", ["sample.bib", "sample.ris", "sample.nbib"])
@@ -36,6 +36,7 @@ def test_bibtex_import_creates_new_and_matches_existing(staff_client):
     assert "Already stored as" in response.content.decode()
 
     assert _post(staff_client, "sample.bib", confirm=True).status_code == 302
+    assert format_pending() == 2  # the worker formats what an import stored
     paper = Reference.objects.get(doi="10.5555/test.2023.001")
     assert (paper.title, paper.issued_year, paper.issued_month, paper.pages) == (
         "A test paper about Ketamine infusions in adults",
@@ -98,39 +99,34 @@ def test_unreadable_text_gets_a_clear_message(staff_client):
 
 def test_the_same_work_twice_in_one_paste_is_imported_once(staff_client):
     text = (SAMPLES / "sample.ris").read_text()
-    response = staff_client.post(
-        IMPORT_URL, {"text": text + "\n" + text, "text_format": "ris", "confirm": "1"}
-    )
+    response = preview_and_import(staff_client, text + "\n" + text, text_format="ris")
     assert response.status_code == 302
     assert Reference.objects.filter(doi="10.5555/test.2022.042").count() == 1
 
 
 def test_an_empty_author_line_is_skipped_not_stored(staff_client):
     text = (SAMPLES / "sample.ris").read_text().replace("AU  - Okafor, Chidi", "AU  - ")
-    staff_client.post(IMPORT_URL, {"text": text, "text_format": "ris", "confirm": "1"})
+    preview_and_import(staff_client, text, text_format="ris")
     record = Reference.objects.get(doi="10.5555/test.2022.042")
     assert [a.family for a in record.authors.all()] == ["Lindqvist"]
 
 
-def test_an_invalid_entry_is_refused_at_preview_and_the_rest_imported(staff_client):
+def test_an_invalid_identifier_is_left_out_named_and_the_entry_imported(staff_client):
     bad = (
         (SAMPLES / "sample.bib")
         .read_text()
         .replace("year = {2023}", "year = {2023},\n  pmid = {12ab}")
     )
-    preview = staff_client.post(IMPORT_URL, {"text": bad, "text_format": "bibtex"})
-    html = preview.content.decode()
-    assert "Not imported:" in html and "is not a PubMed ID" in html
-    parsed = importing.parse_references(bad, "bibtex")
-    refused = [entry for entry in parsed if entry.problem]
-    assert len(refused) == 1
+    previewed = preview(staff_client, bad, text_format="bibtex")
+    html = previewed.content.decode()
+    assert "PMID left out: “12ab” is not a PubMed ID" in html
+    (noted,) = [entry for entry in previewed.context["parsed"] if entry.notes]
+    assert noted.is_new and "pmid" not in noted.fields
     before = Reference.objects.count()
-    response = staff_client.post(
-        IMPORT_URL, {"text": bad, "text_format": "bibtex", "confirm": "1"}, follow=True
-    )
-    assert "1 not imported, for the reasons the preview gave" in response.content.decode()
-    assert Reference.objects.count() == before + sum(1 for entry in parsed if entry.is_new)
-    assert not Reference.objects.filter(title=refused[0].title).exists()
+    response = confirm(staff_client, previewed, follow=True)
+    assert "Imported 2 new references" in response.content.decode()
+    assert Reference.objects.count() == before + 2
+    assert Reference.objects.get(title=noted.title).pmid == ""
 
 
 def test_an_entry_key_too_long_for_a_key_gets_a_new_one_and_the_import_succeeds(staff_client):
@@ -138,9 +134,9 @@ def test_an_entry_key_too_long_for_a_key_gets_a_new_one_and_the_import_succeeds(
     text = (
         f"@article{{{long_key},\n  title = {{A study of waiting rooms}},\n  year = {{2021}}\n}}\n"
     )
-    data = {"text": text, "text_format": "auto", "preview": "1"}
-    (entry,) = staff_client.post(IMPORT_URL, data).context["parsed"]
+    previewed = preview(staff_client, text)
+    (entry,) = previewed.context["parsed"]
     assert entry.key and len(entry.key) <= 64
-    response = staff_client.post(IMPORT_URL, {**data, "confirm": "1"})
+    response = confirm(staff_client, previewed)
     assert response.status_code == 302
     assert Reference.objects.filter(title="A study of waiting rooms", key=entry.key).exists()

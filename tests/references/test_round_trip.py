@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from articles.models import SectionCitation
 from references import exporting, importing
 from references.models import Reference
+from tests.references.imports import confirm, preview
 
 pytestmark = pytest.mark.django_db
 
@@ -73,17 +74,11 @@ def test_an_item_without_a_title_is_named_not_dropped():
 
 def test_a_file_is_imported_after_its_preview(staff_client):
     bib = b"@article{filed2024, title = {A filed study}, author = {Doe, Jane}, year = {2024}}"
-    url = "/admin/references/reference/import/"
-    upload = SimpleUploadedFile("export.bib", bib, content_type="application/x-bibtex")
-    preview = staff_client.post(
-        url, {"upload": upload, "text_format": "auto", "preview": "Preview"}
-    )
-    page = preview.content.decode()
-    assert "A filed study" in page and "New, key" in page
-    assert "@article{filed2024" in page  # the file's text, so confirming imports what was seen
-    confirmed = staff_client.post(
-        url, {"text": bib.decode(), "text_format": "auto", "confirm": "1"}
-    )
+    previewed = preview(staff_client, upload=bib, name="export.bib")
+    page = previewed.content.decode()
+    assert "A filed study" in page and "New, key" in page and "Preview of export.bib" in page
+    assert "@article{filed2024" not in page  # the batch is kept on the server, not sent back
+    confirmed = confirm(staff_client, previewed)
     assert confirmed.status_code == 302
     assert Reference.objects.filter(title="A filed study").exists()
 

@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,8 +23,15 @@ from references.models import Reference
 
 from .history import PlainWordsHistory, word_diff
 from .images import strip_metadata, upload_limit
-from .models import Article, Section, free_anchor
-from .readability import GRADE_LIMIT, reading_grade, uncited_claims
+from .models import Article, KeyPoint, Section, free_anchor
+from .readability import (
+    GRADE_LIMIT,
+    describe_key_point_grade,
+    key_point_grade,
+    key_point_problem,
+    reading_grade,
+    uncited_claims,
+)
 from .services import save_article, save_section
 
 
@@ -190,6 +198,122 @@ class SectionFormSet(BaseInlineFormSet):
         super().clean()
 
 
+class KeyPointText(forms.TextInput):
+    """The point's text, with its reading grade shown beside it as the editor writes
+    (js/key-point-grade.js asks the server's own check)."""
+
+    template_name = "articles/_key_point_text.html"
+
+    class Media:
+        js = ["js/key-point-grade.js"]
+        css = {"all": ["css/admin-editor.css"]}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["data-grade-url"] = reverse("admin:articles_keypoint_grade")
+        described = f"{widget_attrs.get('aria-describedby', '')} {widget_attrs.get('id')}_grade"
+        widget_attrs["aria-describedby"] = described.strip()
+        context["too_hard"] = bool(key_point_problem(value or ""))
+        context["grade"] = describe_key_point_grade(value or "")
+        return context
+
+
+class KeyPointForm(forms.ModelForm):
+    """One key point: its text (graded as it is written) and the section it leads to, one of
+    `links`, (value, heading) pairs of the page's sections."""
+
+    link = "anchor"
+
+    class Meta:
+        model = KeyPoint
+        fields = ["position", "text", "anchor"]
+        widgets = {"text": KeyPointText(attrs={"size": 80})}
+
+    def __init__(self, *args, links=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        self.fields[self.link] = forms.TypedChoiceField(
+            label="Section",
+            choices=[("", "Choose the section that says it"), *links],
+            coerce=self.coerce_link,
+            help_text="The point links to it. A section added in this save can be chosen once "
+            "it is saved.",
+        )
+
+    def coerce_link(self, value):
+        return value
+
+    def clean_position(self):
+        return self.cleaned_data.get("position") or 0
+
+    def clean_text(self):
+        text = " ".join(self.cleaned_data["text"].split())
+        problem = key_point_problem(text)
+        if problem:
+            raise forms.ValidationError(problem)
+        return text
+
+
+class KeyPointFormSet(BaseInlineFormSet):
+    """Three to six key points, or none yet (the page is then flagged for review). Each
+    leads to one of the page's sections: `links` are given, or else `stored_links()`."""
+
+    def __init__(self, *args, links=None, **kwargs):
+        self.links = links
+        super().__init__(*args, **kwargs)
+
+    def stored_links(self):
+        sections = Section.objects.filter(article_id=self.instance.pk).order_by("position")
+        return [(s.anchor, s.heading or "Introduction") for s in sections]
+
+    def get_form_kwargs(self, index):
+        links = self.stored_links() if self.links is None else self.links
+        return {**super().get_form_kwargs(index), "links": links}
+
+    @property
+    def empty_form(self):
+        form = super().empty_form  # made without get_form_kwargs: given its choices here
+        links = self.stored_links() if self.links is None else self.links
+        form.fields[form.link].choices = [("", "Choose the section that says it"), *links]
+        return form
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not (self.can_delete and self._should_delete_form(form))
+        ]
+        if kept and not KEY_POINTS_MIN <= len(kept) <= KEY_POINTS_MAX:
+            raise forms.ValidationError(
+                f"Give {KEY_POINTS_MIN} to {KEY_POINTS_MAX} key points, or none for now "
+                f"(there are {len(kept)})."
+            )
+        previous = 0
+        for form in kept:
+            if not form.cleaned_data.get("position"):
+                form.cleaned_data["position"] = form.instance.position = previous + 1
+            previous = form.cleaned_data["position"]
+
+
+KEY_POINTS_MIN, KEY_POINTS_MAX = 3, 6
+
+
+class KeyPointInline(admin.StackedInline):
+    model = KeyPoint
+    form = KeyPointForm
+    formset = KeyPointFormSet
+    extra = 0
+    max_num = KEY_POINTS_MAX
+    ordering = ["position", "id"]
+    verbose_name = "key point"
+    verbose_name_plural = (
+        "key points: three to six short points in plain words, shown first on the page"
+    )
+
+
 class SectionInline(admin.StackedInline):
     model = Section
     form = SectionForm
@@ -276,7 +400,7 @@ class ArticleAdmin(PageAdmin):
     list_filter = ["status"]
     search_fields = ["title", "summary", "sections__heading"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [SectionInline]
+    inlines = [KeyPointInline, SectionInline]
     readonly_fields = ["preview"]
     preview_url_name = "articles:preview"
     fieldsets = [
@@ -303,6 +427,29 @@ class ArticleAdmin(PageAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+    def get_urls(self):
+        return [
+            path(
+                "key-point-grade/",
+                self.admin_site.admin_view(self.key_point_grade_view),
+                name="articles_keypoint_grade",
+            ),
+            *super().get_urls(),
+        ]
+
+    def key_point_grade_view(self, request):
+        """A key point's reading grade, for the editor writing it: the same check as saving."""
+        if not request.user.has_perm("articles.view_article"):
+            raise PermissionDenied
+        text = request.GET.get("text", "")[:500]
+        return JsonResponse(
+            {
+                "grade": key_point_grade(text),
+                "ok": key_point_problem(text) is None,
+                "message": describe_key_point_grade(text),
+            }
+        )
 
     def render_change_form(self, request, context, *args, **kwargs):
         if request.method == "POST":

@@ -31,6 +31,24 @@ def never_reviewed(kind, model, check_id):
     ]
 
 
+def without_key_points(kind, model, check_id):
+    """A warning for each published page of `model` that opens with no key points."""
+    try:
+        titles = list(
+            model.objects.live().filter(key_points__isnull=True).values_list("title", flat=True)
+        )
+    except DatabaseError:
+        return []
+    return [
+        checks.Warning(
+            f"{kind} “{title}” is published without key points.",
+            hint="Add three to six key points in plain words, each linked to its section.",
+            id=check_id,
+        )
+        for title in titles
+    ]
+
+
 def placeholders(fields_by_model, check_id):
     """A warning for each object whose named fields still hold placeholder text."""
     found = []
@@ -69,3 +87,10 @@ def no_placeholder_text(app_configs=None, **kwargs):
         ],
         "articles.W002",
     )
+
+
+@checks.register(LAUNCH, deploy=True)
+def published_articles_have_key_points(app_configs=None, **kwargs):
+    from .models import Article
+
+    return without_key_points("Article", Article, "articles.W003")

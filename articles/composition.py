@@ -27,18 +27,37 @@ class PageSection:
 
 
 @dataclass
+class ShownKeyPoint:
+    text: str
+    anchor: str  # of the section on this page that supports it
+    heading: str
+
+
+@dataclass
 class ComposedPage:
     sections: list
     references: list
     contents: list
+    key_points: list = field(default_factory=list)
 
 
-def compose_page(sections, references, *, flatten_levels=False, publisher_voice=True):
+def compose_page(
+    sections,
+    references,
+    *,
+    flatten_levels=False,
+    publisher_voice=True,
+    key_points=(),
+    glossary=None,
+):
     """Number citations over `sections` and give each a unique anchor on the page.
 
     `flatten_levels` shows every section at level 2, for pages whose sections
     come without the parent sections that introduce them. Without `publisher_voice`,
     text a source's publisher says of itself is left out (articles.voice).
+    `key_points` are shown each linking to the section that supports it (by its `anchor`,
+    or its `section_id` on a topic page); a point whose section the page does not show is
+    left out. `glossary` (a glossary.marking.Marker) marks each defined term's first use.
     """
     if not publisher_voice:
         sections = [_in_clinic_voice(section) for section in sections]
@@ -51,14 +70,27 @@ def compose_page(sections, references, *, flatten_levels=False, publisher_voice=
                 section=cited.section,
                 anchor=_unique(cited.section.anchor, used),
                 level=2 if flatten_levels else cited.section.level,
-                html=cited.html,
+                html=glossary.mark(cited.html) if glossary else cited.html,
             )
         )
     return ComposedPage(
         sections=page_sections,
         references=citations.references,
         contents=_contents(page_sections),
+        key_points=_key_points(key_points, page_sections),
     )
+
+
+def _key_points(points, page_sections):
+    by_anchor = {part.section.anchor: part for part in page_sections}
+    by_id = {part.section.pk: part for part in page_sections if part.section.pk}
+    shown = []
+    for point in points:
+        section_id = getattr(point, "section_id", None)
+        part = by_id.get(section_id) if section_id else by_anchor.get(point.anchor)
+        if part is not None:
+            shown.append(ShownKeyPoint(point.text, part.anchor, part.heading or "Introduction"))
+    return shown
 
 
 def _in_clinic_voice(section):

@@ -123,7 +123,7 @@ class ArticleQuerySet(MedicalReviewQuerySet):
 
     def for_page(self):
         return self.prefetch_related(
-            Prefetch("sections", Section.objects.order_by("position", "id"))
+            Prefetch("sections", Section.objects.order_by("position", "id")), "key_points"
         )
 
 
@@ -383,6 +383,30 @@ class Section(models.Model):
                     + ". Add the reference first, or correct the key."
                 }
             )
+
+
+class KeyPoint(models.Model):
+    """One of the three to six points in plain words at the top of an article, each leading to
+    the section that supports it (by its anchor: a section a draft adds has no id yet)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="key_points")
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(
+        max_length=200,
+        help_text="One short sentence in plain words, at reading grade 8 or lower, saying only "
+        "what the section it leads to says.",
+    )
+    anchor = models.SlugField(
+        "section", max_length=100, help_text="The section that supports it; the point links there."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article_id", "position", "id"]
+
+    def __str__(self):
+        return self.text
 
 
 class SectionCitation(models.Model):

@@ -12,6 +12,8 @@ import textstat
 from references.citations import CITATION_GROUP
 
 GRADE_LIMIT = 10
+# A key point at the top of a page is read first, often by someone anxious: grade 8 at most.
+KEY_POINT_GRADE_LIMIT = 8
 # A quantity as a claim: a percentage, a rate, a count of people, a span of time or a dose.
 _QUANTITY = re.compile(
     r"\b\d+(?:[.,]\d+)?(?:\s*[-–]\s*\d+(?:[.,]\d+)?)?\s*"
@@ -52,6 +54,38 @@ def reading_grade(markdown_text):
     if len(text.split()) < 10:
         return None
     return round(textstat.flesch_kincaid_grade(text), 1)
+
+
+def key_point_grade(text):
+    """The Flesch–Kincaid grade of one short point, however short (None for no words)."""
+    plain = _plain(text)
+    if not plain:
+        return None
+    return round(textstat.flesch_kincaid_grade(plain), 1)
+
+
+def describe_key_point_grade(text):
+    """What an editor is told of a point's grade as they write it."""
+    problem = key_point_problem(text)
+    if problem:
+        return problem
+    grade = key_point_grade(text)
+    if grade is None:
+        return ""
+    if grade < 1:
+        return "Reading grade under 1: very plain."
+    return f"Reading grade {grade}: plain enough."
+
+
+def key_point_problem(text):
+    """Why a key point reads too hard, in words for its editor; None when it is plain."""
+    grade = key_point_grade(text)
+    if grade is not None and grade > KEY_POINT_GRADE_LIMIT:
+        return (
+            f"Reading grade {grade}: above {KEY_POINT_GRADE_LIMIT}. Shorter sentences and "
+            "everyday words help."
+        )
+    return None
 
 
 def uncited_claims(markdown_text):

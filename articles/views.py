@@ -1,12 +1,16 @@
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from markdownx.views import MarkdownifyView
 
+from glossary.marking import Marker
+from glossary.models import GlossaryEntry
 from references import exporting
 from references.models import Reference
 
@@ -37,11 +41,18 @@ class ComposedPageMixin:
     def page_sections(self):
         raise NotImplementedError
 
+    def page_key_points(self):
+        return self.object.key_points.all()
+
     def get_context_data(self, **kwargs):
         if "page" not in kwargs:
             sections = self.page_sections()
             kwargs["page"] = compose_page(
-                sections, Reference.objects.cited_in(sections), **self.composition
+                sections,
+                Reference.objects.cited_in(sections),
+                key_points=self.page_key_points(),
+                glossary=Marker(GlossaryEntry.objects.live(), reverse("glossary:list")),
+                **self.composition,
             )
         kwargs.setdefault(
             "references_export_url", export_base(self.references_url_name, self.object)
@@ -57,6 +68,10 @@ class ArticleDetailView(ComposedPageMixin, DetailView):
 
     def page_sections(self):
         return self.object.sections.all()
+
+    def get_context_data(self, **kwargs):
+        related = import_string(settings.ARTICLE_RELATED_PAGES_FUNCTION)(self.object)
+        return super().get_context_data(related_pages=related, **kwargs)
 
 
 class StaffPreviewMixin:

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     # only from those above it in this list.
     "clinic",
     "references",
+    "glossary",
     "articles",
     "topics",
     "enquiries",
@@ -322,6 +323,9 @@ WORKER_TASKS = [
 # The longest the schedule waits for a page another transaction has locked; past it the
 # page is tried again at the next pass, so one stuck page cannot hold up the others.
 SCHEDULE_LOCK_TIMEOUT_MS = env_int("SCHEDULE_LOCK_TIMEOUT_MS", 2000)
+# The topic pages built from an article's sections, which its page links to. A setting, as
+# the client address is, because articles sit below the topic pages that use them.
+ARTICLE_RELATED_PAGES_FUNCTION = "topics.related.pages_built_from"
 # Clinical review: the default gap between a reviewer's approval and the next review.
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)
 # Posts allowed per client, per window in seconds.

@@ -46,7 +46,14 @@ class TopicPageSitemap(CanonicalSitemap):
 
 class FixedPageSitemap(CanonicalSitemap):
     def items(self):
-        return ["home", "articles:list", "enquiries:enquire", "privacy", "accessibility"]
+        return [
+            "home",
+            "articles:list",
+            "glossary:list",
+            "enquiries:enquire",
+            "privacy",
+            "accessibility",
+        ]
 
     def location(self, name):
         return reverse(name)

@@ -50,6 +50,7 @@ admin.site.site_title = "ATMA CENA admin"
 urlpatterns = [
     path("", public_page(HomeView.as_view()), name="home"),
     path("articles/", include("articles.urls")),
+    path("glossary/", include("glossary.urls")),
     path("", include("topics.urls")),
     path("enquire/", include("enquiries.urls")),
     re_path(

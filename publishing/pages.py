@@ -20,11 +20,12 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from articles.history import word_diff
-from articles.models import Article, Section, free_anchor
+from articles.models import Article, KeyPoint, Section, free_anchor
 from articles.rendering import render_markdown, stored_images_in
 from articles.services import renditions_match, save_article, save_section
 from clinic.models import ClinicSettings
-from topics.models import TopicPage, TopicSection, TreatmentFact
+from glossary.models import GlossaryEntry
+from topics.models import TopicKeyPoint, TopicPage, TopicSection, TreatmentFact
 
 from .errors import WorkflowError
 from .merging import Merge
@@ -48,6 +49,7 @@ ARTICLE_FIELDS = [
 SECTION_FIELDS = ["position", "level", "heading", "anchor", "body"]
 TOPIC_FIELDS = ["title", "slug", "parent", "position", "navigation_label", "summary", "intro"]
 FACT_FIELDS = ["aspect", "text", "section"]
+GLOSSARY_FIELDS = ["term", "slug", "also_matches", "definition"]
 SAFETY_FIELDS = [
     "crisis_strip_label",
     "crisis_line",
@@ -63,6 +65,7 @@ LABELS = {
     "intro": "introduction",
     "crisis_strip_label": "crisis strip's label",
     "crisis_line": "crisis line",
+    "also_matches": "other spellings",
 }
 
 
@@ -90,6 +93,86 @@ def _set(obj, name, value):
         setattr(obj, name, value)
 
 
+class KeyPointRows:
+    """A page's key points in its revisions: each {"id", "position", "text", link}, where the
+    link names the section that supports the point (an article's by its anchor, a topic
+    page's by the section's id). Revisions made before key points existed have none."""
+
+    def __init__(self, model, parent, link):
+        self.model, self.parent, self.link = model, parent, link
+        self.names = ["position", "text", link]
+
+    def snapshot(self, page, rows=None):
+        if rows is None:
+            rows = self.model.objects.filter(**{self.parent: page}).order_by("position", "id")
+        return [{"id": row.pk, **{name: _value(row, name) for name in self.names}} for row in rows]
+
+    def objects(self, page, content):
+        """Unsaved objects with the revision's values, stored ones keeping their ids."""
+        stored = {row.pk: row for row in self.model.objects.filter(**{self.parent: page})}
+        shown = []
+        for entry in content.get("key_points", []):
+            row = stored.get(entry["id"]) or self.model(**{self.parent: page})
+            for name in self.names:
+                _set(row, name, entry[name])
+            shown.append(row)
+        return shown
+
+    def normalized(self, page, entries, keep=lambda entry: True):
+        stored = set(self.model.objects.filter(**{self.parent: page}).values_list("pk", flat=True))
+        return [
+            {**entry, "id": entry["id"] if entry["id"] in stored else None}
+            for entry in entries
+            if keep(entry)
+        ]
+
+    def apply(self, page, entries):
+        """Only the points that change are written, one by one, so their history is whole."""
+        stored = {row.pk: row for row in self.model.objects.filter(**{self.parent: page})}
+        kept = {entry["id"] for entry in entries if entry["id"]}
+        for pk in stored.keys() - kept:
+            stored.pop(pk).delete()
+        for entry in entries:
+            row = stored.get(entry["id"]) or self.model(**{self.parent: page})
+            before = [_value(row, name) for name in self.names] if row.pk else None
+            for name in self.names:
+                _set(row, name, entry[name])
+            if before != [_value(row, name) for name in self.names]:
+                row.save()
+
+    def describe(self, old, new):
+        return (
+            ["changed the key points"]
+            if old.get("key_points", []) != new.get("key_points", [])
+            else []
+        )
+
+    def differences(self, old, new, linked):
+        """The points in words, each with where it leads (`linked` names a link)."""
+        listing = lambda entries: "\n".join(  # noqa: E731
+            f"{e['text']} (→ {linked(e[self.link])})" for e in entries
+        )
+        before, after = old.get("key_points", []), new.get("key_points", [])
+        if listing(before) == listing(after):
+            return []
+        return [(_("Key points"), word_diff(listing(before), listing(after)))]
+
+    def merge(self, merge, base, theirs, mine):
+        return merge.rows(
+            "key_points.",
+            base.get("key_points", []),
+            theirs.get("key_points", []),
+            mine.get("key_points", []),
+            identity=lambda e: ("id", e["id"]) if e["id"] else ("text", e["text"]),
+            names=self.names,
+            label=lambda e: _("Key point “%(text)s”") % {"text": e["text"]},
+        )
+
+
+ARTICLE_POINTS = KeyPointRows(KeyPoint, "article", "anchor")
+TOPIC_POINTS = KeyPointRows(TopicKeyPoint, "page", "section")
+
+
 class PageKind:
     """What every kind of reviewed content has in common: a page with a status (draft or
     published), a schedule and review dates."""
@@ -106,7 +189,7 @@ class PageKind:
 
     def empty(self):
         """The content of a page patients cannot see: nothing."""
-        return {"fields": {}, "sections": [], "facts": []}
+        return {"fields": {}, "sections": [], "facts": [], "key_points": []}
 
     def live_content(self, page):
         """What patients see of the page now."""
@@ -127,7 +210,7 @@ class PageKind:
 class ArticlePages(PageKind):
     model = Article
 
-    def snapshot(self, article, sections=None):
+    def snapshot(self, article, sections=None, key_points=None):
         sections = article.sections.order_by("position", "id") if sections is None else sections
         return {
             "fields": {name: _value(article, name) for name in ARTICLE_FIELDS},
@@ -135,6 +218,7 @@ class ArticlePages(PageKind):
                 {"id": section.pk, **{name: _value(section, name) for name in SECTION_FIELDS}}
                 for section in sections
             ],
+            "key_points": ARTICLE_POINTS.snapshot(article, key_points),
         }
 
     def overlay(self, article, content, *, for_preview=False):
@@ -170,7 +254,8 @@ class ArticlePages(PageKind):
         image = fields.get("featured_image")
         if image and not default_storage.exists(image):
             fields = {**fields, "featured_image": ""}
-        return {**content, "fields": fields, "sections": sections}
+        key_points = ARTICLE_POINTS.normalized(article, content.get("key_points", []))
+        return {**content, "fields": fields, "sections": sections, "key_points": key_points}
 
     def images(self, content):
         """The stored images `content` shows: the featured image and those in the text."""
@@ -225,6 +310,7 @@ class ArticlePages(PageKind):
             Section.objects.filter(pk=pk).update(anchor=f"moving-{uuid.uuid4().hex}")
         for section in changed:
             save_section(section)
+        ARTICLE_POINTS.apply(article, content.get("key_points", []))
 
     def describe(self, old, new):
         """What changed from `old` to `new`, in an editor's words."""
@@ -251,10 +337,12 @@ class ArticlePages(PageKind):
             e["id"] for e in new["sections"] if e["id"] in before
         ]:
             changes.append("reordered the sections")
-        return changes
+        return changes + ARTICLE_POINTS.describe(old, new)
 
     def differences(self, old, new):
         shown = _field_differences(old["fields"], new["fields"])
+        headings = {e["anchor"]: e["heading"] or _("Introduction") for e in new["sections"]}
+        shown += ARTICLE_POINTS.differences(old, new, lambda anchor: headings.get(anchor, anchor))
         before = {entry["id"]: entry for entry in old["sections"] if entry["id"]}
         for entry in new["sections"]:
             previous = before.pop(entry["id"], None) if entry["id"] else None
@@ -295,7 +383,10 @@ class ArticlePages(PageKind):
             ),
         )
         sections.sort(key=lambda entry: entry["position"])
-        return {**mine, "fields": fields, "sections": sections}, merge.conflicts
+        key_points = ARTICLE_POINTS.merge(merge, base, theirs, mine)
+        key_points.sort(key=lambda entry: entry["position"])
+        content = {**mine, "fields": fields, "sections": sections, "key_points": key_points}
+        return content, merge.conflicts
 
 
 class TopicPages(PageKind):
@@ -311,6 +402,7 @@ class TopicPages(PageKind):
                 {"id": fact.pk, **{name: _value(fact, name) for name in FACT_FIELDS}}
                 for fact in page.facts.order_by("aspect", "id")
             ],
+            "key_points": TOPIC_POINTS.snapshot(page),
         }
 
     def overlay(self, page, content, *, for_preview=False):
@@ -323,7 +415,9 @@ class TopicPages(PageKind):
     def normalized(self, page, content):
         """`content` fit for the page as it is now: sections deleted since are left out, and
         comparison entries citing them too; an entry deleted since is a new one."""
+        points = content.get("key_points", [])
         wanted = set(content["sections"]) | {entry["section"] for entry in content["facts"]}
+        wanted |= {entry["section"] for entry in points}
         existing = set(Section.objects.filter(pk__in=wanted).values_list("pk", flat=True))
         facts_now = set(TreatmentFact.objects.filter(treatment=page).values_list("pk", flat=True))
         return {
@@ -334,6 +428,9 @@ class TopicPages(PageKind):
                 for entry in content["facts"]
                 if entry["section"] in existing
             ],
+            "key_points": TOPIC_POINTS.normalized(
+                page, points, keep=lambda entry: entry["section"] in existing
+            ),
         }
 
     def images(self, content):
@@ -374,6 +471,7 @@ class TopicPages(PageKind):
                 TreatmentFact.objects.filter(pk=fact.pk).update(aspect=f"moving-{fact.pk}"[:20])
         for fact in updates:
             fact.save()
+        TOPIC_POINTS.apply(page, content.get("key_points", []))
 
     def describe(self, old, new):
         changes = _field_changes(old["fields"], new["fields"])
@@ -389,15 +487,19 @@ class TopicPages(PageKind):
                 changes.append("reordered the sections")
         if old["facts"] != new["facts"]:
             changes.append("changed the comparison table")
-        return changes
+        return changes + TOPIC_POINTS.describe(old, new)
 
     def differences(self, old, new):
+        linked = {e["section"] for e in old.get("key_points", []) + new.get("key_points", [])}
         headings = dict(
-            Section.objects.filter(pk__in=old["sections"] + new["sections"]).values_list(
-                "pk", "heading"
-            )
+            Section.objects.filter(
+                pk__in=set(old["sections"] + new["sections"]) | linked
+            ).values_list("pk", "heading")
         )
         shown = _field_differences(old["fields"], new["fields"])
+        shown += TOPIC_POINTS.differences(
+            old, new, lambda pk: headings.get(pk) or _("Introduction")
+        )
         if old["sections"] != new["sections"]:
             listing = lambda ids: "\n".join(headings.get(i) or _("Introduction") for i in ids)  # noqa: E731
             shown.append(
@@ -433,50 +535,42 @@ class TopicPages(PageKind):
                 % {"aspect": aspects.get(e["aspect"], e["aspect"])}
             ),
         )
-        return {**mine, "fields": fields, "sections": sections, "facts": facts}, merge.conflicts
+        key_points = TOPIC_POINTS.merge(merge, base, theirs, mine)
+        key_points.sort(key=lambda entry: entry["position"])
+        content = {
+            **mine,
+            "fields": fields,
+            "sections": sections,
+            "facts": facts,
+            "key_points": key_points,
+        }
+        return content, merge.conflicts
 
 
-class SafetyTexts(PageKind):
-    """The texts patients rely on in a crisis, and the disclaimer: on every page, and as
-    safety-critical as any page, so changed only through clinical review. The clinic's
-    contact details and home page texts are edited directly; they are not these."""
+class FieldsOnly(PageKind):
+    """Content that is only fields, no rows of its own: the safety texts, a glossary entry."""
 
-    model = ClinicSettings
+    fields = []
     scheduled = False
     dated_review = False
-
-    def is_live(self, clinic):
-        return True  # the site always shows them
-
-    def title(self, content):
-        return _("Safety texts: crisis strip, crisis message and disclaimer")
 
     def empty(self):
         return {"fields": {}}
 
-    def snapshot(self, clinic):
-        return {"fields": {name: _value(clinic, name) for name in SAFETY_FIELDS}}
+    def snapshot(self, page):
+        return {"fields": {name: _value(page, name) for name in self.fields}}
 
-    def overlay(self, clinic, content, *, for_preview=False):
-        for name in SAFETY_FIELDS:
+    def overlay(self, page, content, *, for_preview=False):
+        for name in self.fields:
             if name in content["fields"]:
-                setattr(clinic, name, content["fields"][name])
-        return clinic
+                _set(page, name, content["fields"][name])
+        return page
 
-    def normalized(self, clinic, content):
+    def normalized(self, page, content):
         return content
 
     def images(self, content):
         return set()
-
-    def apply(self, clinic, content):
-        self.overlay(clinic, content).save(update_fields=SAFETY_FIELDS)
-
-    def go_live(self, clinic):
-        pass
-
-    def take_down(self, clinic):
-        raise WorkflowError(_("The safety texts are always shown; change them instead."))
 
     def describe(self, old, new):
         return _field_changes(old["fields"], new["fields"])
@@ -488,6 +582,52 @@ class SafetyTexts(PageKind):
         merge = Merge(choices)
         fields = merge.fields("fields.", base["fields"], theirs["fields"], mine["fields"], _label)
         return {"fields": fields}, merge.conflicts
+
+
+class SafetyTexts(FieldsOnly):
+    """The texts patients rely on in a crisis, and the disclaimer: on every page, and as
+    safety-critical as any page, so changed only through clinical review. The clinic's
+    contact details and home page texts are edited directly; they are not these."""
+
+    model = ClinicSettings
+    fields = SAFETY_FIELDS
+
+    def is_live(self, clinic):
+        return True  # the site always shows them
+
+    def title(self, content):
+        return _("Safety texts: crisis strip, crisis message and disclaimer")
+
+    def apply(self, clinic, content):
+        self.overlay(clinic, content).save(update_fields=SAFETY_FIELDS)
+
+    def go_live(self, clinic):
+        pass
+
+    def take_down(self, clinic):
+        raise WorkflowError(_("The safety texts are always shown; change them instead."))
+
+
+class GlossaryEntries(FieldsOnly):
+    """A term and its plain definition: shown where pages use the term, so reviewed like a
+    page, and public only once published."""
+
+    model = GlossaryEntry
+    fields = GLOSSARY_FIELDS
+
+    def title(self, content):
+        return _("Glossary: %(term)s") % {"term": content["fields"].get("term") or "—"}
+
+    def apply(self, entry, content):
+        entry = self.overlay(entry, content)
+        _check_address_free(entry)
+        entry.save()
+
+    def go_live(self, entry):
+        entry.publish()
+
+    def take_down(self, entry):
+        entry.unpublish()
 
 
 def _field_changes(old, new):
@@ -521,7 +661,12 @@ def _check_address_free(page):
         )
 
 
-KINDS = {Article: ArticlePages(), TopicPage: TopicPages(), ClinicSettings: SafetyTexts()}
+KINDS = {
+    Article: ArticlePages(),
+    TopicPage: TopicPages(),
+    ClinicSettings: SafetyTexts(),
+    GlossaryEntry: GlossaryEntries(),
+}
 
 
 def kind_of(page):

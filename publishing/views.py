@@ -8,7 +8,7 @@ from topics.models import TopicPage
 from topics.views import TopicPreviewView
 
 from .models import Revision
-from .pages import kind_of
+from .pages import ARTICLE_POINTS, TOPIC_POINTS, kind_of
 
 
 def _revision(view):
@@ -45,6 +45,9 @@ class ArticleContentPreview(ArticlePreviewView):
     def page_sections(self):
         return self.sections
 
+    def page_key_points(self):
+        return ARTICLE_POINTS.objects(self.object, self.get_content())
+
 
 class ArticleRevisionPreview(ArticleContentPreview):
     def get_object(self, queryset=None):
@@ -61,7 +64,11 @@ class TopicRevisionPreview(TopicPreviewView):
         revision = _revision(self)
         page = get_object_or_404(TopicPage, pk=revision.object_id)
         self.section_ids = revision.content["sections"]
+        self.revision_content = revision.content
         return kind_of(page).overlay(page, revision.content, for_preview=True)
+
+    def page_key_points(self):
+        return TOPIC_POINTS.objects(self.object, self.revision_content)
 
     def page_sections(self):
         found = Section.objects.select_related("article").in_bulk(self.section_ids)

@@ -12,6 +12,7 @@ from django.db import connection
 from pagecache.store import page_store
 from tests import staff_groups
 from tests.ports import free_port
+from tests.staff_fixtures import editor, reviewer, second_editor, superuser  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -2,10 +2,50 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import MARKDOWN_EDITOR, REVIEW_FIELDSET, PageAdmin
+from articles.admin import (
+    KEY_POINTS_MAX,
+    MARKDOWN_EDITOR,
+    REVIEW_FIELDSET,
+    KeyPointForm,
+    KeyPointFormSet,
+    KeyPointText,
+    PageAdmin,
+)
 from articles.history import PlainWordsHistory
+from articles.models import Section
 
-from .models import TopicPage, TopicSection, TreatmentFact
+from .models import TopicKeyPoint, TopicPage, TopicSection, TreatmentFact
+
+
+class TopicKeyPointForm(KeyPointForm):
+    link = "section"
+
+    class Meta:
+        model = TopicKeyPoint
+        fields = ["position", "text", "section"]
+        widgets = {"text": KeyPointText(attrs={"size": 80})}
+
+    def coerce_link(self, value):
+        return Section.objects.get(pk=int(value))
+
+
+class TopicKeyPointFormSet(KeyPointFormSet):
+    def stored_links(self):
+        rows = self.instance.topic_sections.select_related("section") if self.instance.pk else []
+        return [(row.section_id, row.section.heading or "Introduction") for row in rows]
+
+
+class TopicKeyPointInline(admin.StackedInline):
+    model = TopicKeyPoint
+    form = TopicKeyPointForm
+    formset = TopicKeyPointFormSet
+    extra = 0
+    max_num = KEY_POINTS_MAX
+    ordering = ["position", "id"]
+    verbose_name = "key point"
+    verbose_name_plural = (
+        "key points: three to six short points in plain words, shown first on the page"
+    )
 
 
 class TopicSectionInline(admin.TabularInline):
@@ -32,7 +72,7 @@ class TopicPageAdmin(PageAdmin):
     list_select_related = ["parent"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [TopicSectionInline, TreatmentFactInline]
+    inlines = [TopicKeyPointInline, TopicSectionInline, TreatmentFactInline]
     readonly_fields = ["preview"]
     preview_url_name = "topics:preview"
     fieldsets = [

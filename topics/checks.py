@@ -2,7 +2,7 @@
 
 from django.core import checks
 
-from articles.checks import never_reviewed, placeholders
+from articles.checks import never_reviewed, placeholders, without_key_points
 from clinic.checks import LAUNCH
 
 
@@ -18,3 +18,10 @@ def no_placeholder_text(app_configs=None, **kwargs):
     from .models import TopicPage
 
     return placeholders([(TopicPage, ("title", "summary", "intro"))], "topics.W002")
+
+
+@checks.register(LAUNCH, deploy=True)
+def published_topic_pages_have_key_points(app_configs=None, **kwargs):
+    from .models import TopicPage
+
+    return without_key_points("Topic page", TopicPage, "topics.W003")

@@ -45,7 +45,8 @@ class TopicPageQuerySet(MedicalReviewQuerySet):
             Prefetch(
                 "topic_sections",
                 TopicSection.objects.select_related("section__article").order_by("position", "id"),
-            )
+            ),
+            "key_points",
         )
 
 
@@ -117,6 +118,13 @@ class TopicPage(MedicallyReviewed, Scheduled):
         """An intro about suicidal thoughts or self-harm is shown with the crisis box."""
         return mentions_crisis(self.intro) or mentions_crisis(self.summary)
 
+    def source_articles(self):
+        """The published articles its sections come from, in the order they first appear."""
+        articles = {}
+        for section in self.live_sections():
+            articles.setdefault(section.article_id, section.article)
+        return list(articles.values())
+
     def live_sections(self):
         """The page's sections in order, leaving out those of unpublished articles."""
         return [
@@ -173,6 +181,34 @@ class TopicSection(models.Model):
 
     def __str__(self):
         return f"{self.page}: {self.section}"
+
+
+class TopicKeyPoint(models.Model):
+    """One of the three to six points in plain words at the top of a topic page, each leading
+    to a section the page shows."""
+
+    page = models.ForeignKey(TopicPage, on_delete=models.CASCADE, related_name="key_points")
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(
+        max_length=200,
+        help_text="One short sentence in plain words, at reading grade 8 or lower, saying only "
+        "what the section it leads to says.",
+    )
+    # PROTECT: a section a key point leads to is not deleted from under it.
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="A section this page shows, which supports the point; it links there.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["page_id", "position", "id"]
+
+    def __str__(self):
+        return self.text
 
 
 class TreatmentFact(models.Model):

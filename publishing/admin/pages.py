@@ -23,25 +23,35 @@ from django.views.decorators.http import require_POST
 
 from articles import admin as article_admins
 from articles.history import word_diff
-from articles.models import Article, Section
+from articles.models import Article, KeyPoint, Section
 from articles.rendering import render_markdown
 from articles.services import store_featured_image
 from clinic.admin import ClinicSettingsAdmin as PlainClinicSettingsAdmin
 from clinic.models import ClinicSettings
+from glossary.admin import GlossaryEntryAdmin as PlainGlossaryEntryAdmin
+from glossary.models import GlossaryEntry
 from references.citations import cited_keys
 from references.models import Reference
 from topics import admin as topic_admins
-from topics.models import TopicPage, TopicSection, TreatmentFact
+from topics.models import TopicKeyPoint, TopicPage, TopicSection, TreatmentFact
 
 from .. import workflow
 from ..errors import EditConflict
 from ..models import Revision
-from ..pages import SAFETY_FIELDS, SECTION_FIELDS, kind_of
+from ..pages import (
+    ARTICLE_POINTS,
+    SAFETY_FIELDS,
+    SECTION_FIELDS,
+    TOPIC_POINTS,
+    kind_for,
+    kind_of,
+)
 from ..views import ArticleContentPreview
 from ..workflow import WorkflowError, is_live
 from .forms import RevisionedForm
 
 REVIEW_FIELDS = ["reviewed_by", "last_reviewed_on", "next_review_on"]
+POINTS = {Article: ARTICLE_POINTS, TopicPage: TOPIC_POINTS}
 CHOICE_PREFIX = "merge:"
 SCHEDULE_FIELDS = ["go_live_at", "expires_at"]
 
@@ -130,6 +140,22 @@ class PendingSectionsFormSet(PendingRowsFormSet, article_admins.SectionFormSet):
 
 class SectionInline(article_admins.SectionInline):
     formset = PendingSectionsFormSet
+
+
+class PendingKeyPointsFormSet(PendingRowsFormSet, article_admins.KeyPointFormSet):
+    pass
+
+
+class KeyPointInline(article_admins.KeyPointInline):
+    formset = PendingKeyPointsFormSet
+
+
+class PendingTopicKeyPointsFormSet(PendingRowsFormSet, topic_admins.TopicKeyPointFormSet):
+    pass
+
+
+class TopicKeyPointInline(topic_admins.TopicKeyPointInline):
+    formset = PendingTopicKeyPointsFormSet
 
 
 class TopicSectionInline(PendingRowsInline, topic_admins.TopicSectionInline):
@@ -288,14 +314,17 @@ class RevisionedPage(Revisioned):
     actions = ["submit_for_review", "unpublish"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "status", *REVIEW_FIELDS, "workflow"]
+        review = REVIEW_FIELDS if kind_for(self.model).dated_review else []
+        return [*super().get_readonly_fields(request, obj), "status", *review, "workflow"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [list(fieldset) for fieldset in super().get_fieldsets(request, obj)]
         first = dict(fieldsets[0][1])
         first["fields"] = [*first["fields"], "workflow", *(["edit_token"] if obj else [])]
         fieldsets[0][1] = first
-        return [*fieldsets, (_("Schedule"), {"fields": [tuple(SCHEDULE_FIELDS)]})]
+        if kind_for(self.model).scheduled:
+            fieldsets.append((_("Schedule"), {"fields": [tuple(SCHEDULE_FIELDS)]}))
+        return fieldsets
 
     def get_object(self, request, object_id, from_field=None):
         page = super().get_object(request, object_id, from_field)
@@ -310,7 +339,31 @@ class RevisionedPage(Revisioned):
         if state and (state["pending"] or state["posted_from_older"]):
             rows, new_rows = self.pending_rows(obj, state["form"])[inline.model]
             kwargs.update(rows=rows, new_rows=new_rows)
+        if state and issubclass(inline.formset, article_admins.KeyPointFormSet):
+            kwargs["links"] = self.key_point_links(state["form"])  # the sections as drafted
         return kwargs
+
+    def key_point_rows(self, page, content):
+        """The key points as `content` has them: (stored ones, initial data of new ones)."""
+        points = POINTS[type(page)].objects(page, content)
+        names = POINTS[type(page)].names
+        return (
+            [point for point in points if point.pk],
+            [{name: getattr(point, name) for name in names} for point in points if not point.pk],
+        )
+
+    def key_points_from_forms(self, request, page, formsets):
+        rows = POINTS[type(page)]
+        current = {
+            point.pk: point
+            for point in rows.objects(page, editing(request, page)["form"])
+            if point.pk
+        }
+        formset = next((f for f in formsets if f.model is rows.model), None)
+        if formset is None:  # not theirs to change: kept as they are
+            return rows.snapshot(page, list(current.values()))
+        points = sorted(formset_rows(formset, current), key=lambda row: row[0].position)
+        return rows.snapshot(page, [point for point, _pk in points])
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -322,7 +375,7 @@ class RevisionedPage(Revisioned):
             super().save_related(request, form, formsets, change)
             workflow.record_new_page(page, user=request.user)
             return
-        if set(SCHEDULE_FIELDS) & set(form.changed_data):
+        if kind_of(page).scheduled and set(SCHEDULE_FIELDS) & set(form.changed_data):
             workflow.save_schedule(
                 page, go_live_at=page.go_live_at, expires_at=page.expires_at, user=request.user
             )
@@ -414,7 +467,7 @@ class ArticleForm(RevisionedForm, article_admins.ArticleForm):
 @admin.register(Article)
 class ArticleAdmin(RevisionedPage, article_admins.ArticleAdmin):
     form = ArticleForm
-    inlines = [SectionInline]
+    inlines = [KeyPointInline, SectionInline]
     change_form_template = "admin/publishing/article_change_form.html"
 
     def get_urls(self):
@@ -463,8 +516,16 @@ class ArticleAdmin(RevisionedPage, article_admins.ArticleAdmin):
                     for section in sections
                     if not section.pk
                 ],
-            )
+            ),
+            KeyPoint: self.key_point_rows(article, content),
         }
+
+    def key_point_links(self, content):
+        return [
+            (entry["anchor"], entry["heading"] or _("Introduction"))
+            for entry in content["sections"]
+            if entry["anchor"]
+        ]
 
     def content_from_forms(self, request, article, formsets, *, store_image=True):
         if store_image:
@@ -478,7 +539,9 @@ class ArticleAdmin(RevisionedPage, article_admins.ArticleAdmin):
         }
         rows = formset_rows(next(f for f in formsets if f.model is Section), current)
         rows.sort(key=lambda row: row[0].position)
-        return kind_of(article).snapshot(article, [section for section, _pk in rows])
+        content = kind_of(article).snapshot(article, [section for section, _pk in rows])
+        content["key_points"] = self.key_points_from_forms(request, article, formsets)
+        return content
 
     def pages_losing_content(self, queryset):
         """Topic pages that show a section of these articles: they lose it."""
@@ -617,7 +680,7 @@ SAVED_AS_DRAFT = (
 
 @admin.register(TopicPage)
 class TopicPageAdmin(RevisionedPage, topic_admins.TopicPageAdmin):
-    inlines = [TopicSectionInline, TreatmentFactInline]
+    inlines = [TopicKeyPointInline, TopicSectionInline, TreatmentFactInline]
 
     def pending_rows(self, page, content):
         kind_of(page).overlay(page, content)
@@ -645,7 +708,17 @@ class TopicPageAdmin(RevisionedPage, topic_admins.TopicPageAdmin):
                 new.append(
                     {"aspect": entry["aspect"], "text": entry["text"], "section": entry["section"]}
                 )
-        return {TopicSection: (shown, added), TreatmentFact: (kept, new)}
+        return {
+            TopicSection: (shown, added),
+            TreatmentFact: (kept, new),
+            TopicKeyPoint: self.key_point_rows(page, content),
+        }
+
+    def key_point_links(self, content):
+        headings = dict(
+            Section.objects.filter(pk__in=content["sections"]).values_list("pk", "heading")
+        )
+        return [(pk, headings.get(pk) or _("Introduction")) for pk in content["sections"]]
 
     def content_from_forms(self, request, page, formsets, *, store_image=True):
         by_model = {formset.model: formset for formset in formsets}
@@ -676,6 +749,7 @@ class TopicPageAdmin(RevisionedPage, topic_admins.TopicPageAdmin):
             {"id": pk, "aspect": fact.aspect, "text": fact.text, "section": fact.section_id}
             for fact, pk in formset_rows(by_model[TreatmentFact], current_facts)
         ]
+        content["key_points"] = self.key_points_from_forms(request, page, formsets)
         return content
 
     def pages_losing_content(self, queryset):
@@ -814,3 +888,14 @@ class ClinicSettingsAdmin(Revisioned, PlainClinicSettingsAdmin):
         if clinic is None or not clinic.pk:
             return "—"
         return self.workflow_state(clinic)
+
+
+# The glossary -------------------------------------------------------------------------------
+
+
+@admin.register(GlossaryEntry)
+class GlossaryEntryAdmin(RevisionedPage, PlainGlossaryEntryAdmin):
+    """A term goes public, or changes, once a clinical reviewer approves it, like a page."""
+
+    def content_from_forms(self, request, entry, formsets, *, store_image=True):
+        return kind_of(entry).snapshot(entry)

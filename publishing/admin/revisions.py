@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from clinic.models import ClinicSettings
+from glossary.models import GlossaryEntry
 from topics.models import TopicPage
 
 from .. import workflow
@@ -25,8 +26,18 @@ from ..pages import kind_for, kind_of
 from ..workflow import WorkflowError
 from .forms import ApproveForm, PublishAnywayForm, SendBackForm
 
-PAGE_MODELS = {"article": Article, "topicpage": TopicPage, "clinicsettings": ClinicSettings}
-KIND_NAMES = {"article": "Article", "topicpage": "Topic page", "clinicsettings": "Safety texts"}
+PAGE_MODELS = {
+    "article": Article,
+    "topicpage": TopicPage,
+    "clinicsettings": ClinicSettings,
+    "glossaryentry": GlossaryEntry,
+}
+KIND_NAMES = {
+    "article": "Article",
+    "topicpage": "Topic page",
+    "clinicsettings": "Safety texts",
+    "glossaryentry": "Glossary entry",
+}
 
 
 def change_permission(page):
@@ -144,7 +155,7 @@ class RevisionAdmin(admin.ModelAdmin):
             and user.has_perm("publishing.submit_revision"),
             "publish_anyway": user.is_superuser and revision.status != Revision.Status.PUBLISHED,
             "restore": user.has_perm(change_permission(page)) and revision != latest,
-            "preview": not isinstance(page, ClinicSettings),
+            "preview": isinstance(page, Article | TopicPage),
         }
         live = workflow.is_live(page)
         context = self._context(
@@ -165,6 +176,8 @@ class RevisionAdmin(admin.ModelAdmin):
             may=may,
             losing=self._removed_sections_shown_elsewhere(page, revision),
             undone=undone,
+            without_key_points=isinstance(page, Article | TopicPage)
+            and not revision.content.get("key_points"),
         )
         return TemplateResponse(request, "admin/publishing/review.html", context)
 
@@ -243,8 +256,8 @@ class RevisionAdmin(admin.ModelAdmin):
         from ..views import revision_preview
 
         revision = self._revision(request, pk)
-        if isinstance(revision.page, ClinicSettings):
-            raise Http404(_("The safety texts have no page of their own: see their differences."))
+        if not isinstance(revision.page, Article | TopicPage):
+            raise Http404(_("This has no page of its own: see its differences."))
         return revision_preview(request, pk)
 
     def restore_view(self, request, pk):

@@ -45,6 +45,8 @@ def _article_form(article, image, alt="A calm treatment room"):
         "featured_image_credit": "Clinic photo",
         "sections-TOTAL_FORMS": "0",
         "sections-INITIAL_FORMS": "0",
+        "key_points-TOTAL_FORMS": "0",
+        "key_points-INITIAL_FORMS": "0",
         "go_live_at_0": "",
         "go_live_at_1": "",
         "expires_at_0": "",

@@ -43,8 +43,11 @@ def _text(element):
 
 
 def _body_text(client, url):
-    """The text of the article's sections only: not its header, notes or references."""
+    """The text of the article's sections only: not its header, notes or references, nor
+    the glossary's definitions shown beside the terms it explains."""
     (sections,) = _document(client, url).find_class("page-sections")
+    for definition in sections.find_class("glossary-term__definition"):
+        definition.drop_tree()
     return _text(sections)
 
 

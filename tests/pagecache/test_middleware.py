@@ -25,6 +25,7 @@ PUBLIC_PAGES = [
     "/safety/",
     "/privacy/",
     "/accessibility/",
+    "/glossary/",
     "/sitemap.xml",
     "/search/?q=ketamine+anxiety",
     "/robots.txt",

@@ -7,7 +7,7 @@ from articles.models import Article, Section
 from references.models import Reference
 from topics.models import TopicPage
 
-SEED_FIXTURES = ["references", "articles", "topics"]
+SEED_FIXTURES = ["references", "glossary", "articles", "topics"]
 
 
 class Command(BaseCommand):

@@ -1,3 +1,5 @@
+"""Staff in each group, signed in: editors, a clinical reviewer, a superuser."""
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client

@@ -159,6 +159,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, as production does: an in-memory database cannot show how
     # several connections share SQLite's write lock.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+else:
+    # A database that stops answering costs a request this long, not a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Two shared caches, each seen alike by every process and app server: "default" holds
@@ -315,6 +320,7 @@ NOTIFICATION_POLL_SECONDS = float(env("NOTIFICATION_POLL_SECONDS", "1"))
 WORKER_TASKS = [
     ("publishing.services.publish_due", None),  # go-live and take-down times
     ("publishing.images.remove_unsaved_uploads", 3600),  # uploads never saved into a page
+    ("clinic.lifeline.keep_published", None),  # crisis numbers for pages shown in an outage
 ]
 
 # Clinical review: the default gap between a reviewer's approval and the next review.

@@ -9,8 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from clinic import lifeline
 from pagecache.store import page_store
 from tests import staff_groups
+from tests.outage import DatabaseOutage
 from tests.ports import free_port
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,13 +32,14 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_page_cache(request):
-    """Each test starts with no page in this process's memory.
+    """Each test starts with no page (nor crisis numbers) in this process's memory.
 
     Pages in the shared cache (a database table here) vanish with each test's
     rollback. On PostgreSQL the content-version triggers fire at commit, which a
     test's rolled-back transaction never reaches; there they are made to fire at once.
     """
     page_store().clear_local()
+    lifeline.forget()
     if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
         request.getfixturevalue("_django_db_helper")
         if connection.vendor == "postgresql" and connection.in_atomic_block:
@@ -84,6 +87,14 @@ def redis_url():
     yield f"redis://127.0.0.1:{port}/0"
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture
+def database_outage(transactional_db):
+    """`.cut()` takes the database away, `.restore()` brings it back (tests/outage.py)."""
+    outage = DatabaseOutage()
+    yield outage
+    outage.end()
 
 
 @pytest.fixture

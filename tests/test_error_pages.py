@@ -1,0 +1,52 @@
+"""Error pages need no database and show the crisis numbers last published."""
+
+import lxml.html
+import pytest
+from django.test import Client
+
+from clinic.models import ClinicSettings
+from front.views import HomeView
+from tests.outage import ProductionClient
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response):
+    return " ".join(lxml.html.fromstring(response.content).text_content().split())
+
+
+def test_a_server_error_shows_the_clinics_crisis_numbers(monkeypatch):
+    ClinicSettings.objects.filter(pk=1).update(
+        crisis_line="0800 111 222", emergency_number="112", phone="555 010 0199"
+    )
+    Client().get("/safety/")  # rendered: the values are this process's newest
+
+    def broken(self, request, *args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(HomeView, "get", broken)
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 500
+    text = _text(response)
+    assert "Something went wrong on our side" in text
+    assert "Call 0800 111 222" in text and "Emergency 112" in text
+    assert "555 010 0199" in text, "and the clinic's own number"
+    assert 'href="tel:0800111222"' in response.content.decode()
+
+
+def test_the_database_gone_answers_503_with_the_numbers_last_published(
+    committed_seed, database_outage
+):
+    ClinicSettings.objects.filter(pk=1).update(crisis_line="0800 111 222")
+    visitor = ProductionClient(raise_request_exception=False)
+    assert visitor.get("/enquire/").status_code == 200
+    database_outage.cut()
+    response = visitor.get("/enquire/")  # never cached: it needs the database
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "no-store" in response["Cache-Control"]
+    text = _text(response)
+    assert "This page is not available just now" in text
+    assert "Call 0800 111 222" in text
+    database_outage.restore()
+    assert visitor.get("/enquire/").status_code == 200

@@ -99,7 +99,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, users and lockouts: a cached public page needs none of them.
     "pagecache.middleware.PageCacheMiddleware",
-    # Before anything reads request.POST, which would spool file parts to disk.
+    # Before anything reads request.POST: a form body in a charset Django cannot read is
+    # answered 400 here, and file parts are skipped rather than spooled to disk.
+    "atma_site.errors.RefuseUnreadableBodiesMiddleware",
     "atma_site.request_limits.RefuseUnexpectedFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -50,3 +50,54 @@ def test_the_database_gone_answers_503_with_the_numbers_last_published(
     assert "Call 0800 111 222" in text
     database_outage.restore()
     assert visitor.get("/enquire/").status_code == 200
+
+
+POST_ADDRESSES = [
+    "/enquire/",
+    "/admin/login/",
+    "/admin/articles/article/add/",
+    "/markdownx/markdownify/",
+    "/search/",
+    "/",
+]
+
+
+@pytest.fixture
+def browser_with_csrf(staff_user):
+    """As a browser posts: CSRF enforced, with its cookie and token (so the check reads the
+    body); signed in, so the staff addresses read it too."""
+    browser = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    browser.force_login(staff_user)
+    browser.get("/enquire/")
+    return browser, browser.cookies["csrftoken"].value
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "utf-7", "latin-1"])
+@pytest.mark.parametrize("url", POST_ADDRESSES)
+def test_a_form_body_in_another_charset_answers_400_saying_why(browser_with_csrf, url, charset):
+    browser, token = browser_with_csrf
+    body = f"csrfmiddlewaretoken={token}&message=hello".encode(charset)
+    for content_type in ("application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+        response = browser.generic(
+            "POST",
+            url,
+            data=body,
+            content_type=f"{content_type}; charset={charset}",
+            HTTP_X_CSRFTOKEN=token,
+        )
+        assert response.status_code == 400, (url, content_type)
+        text = _text(response)
+        assert f"sent in the {charset} character encoding" in text
+        assert "nothing was stored" in text
+        assert "Call 988" in text
+
+
+def test_a_body_django_refuses_answers_400_not_500(browser_with_csrf):
+    """Too many fields: Django refuses the body, and its own 400 page read it again."""
+    browser, token = browser_with_csrf
+    body = f"csrfmiddlewaretoken={token}&" + "&".join(f"f{n}=x" for n in range(1100))
+    response = browser.generic(
+        "POST", "/enquire/", data=body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert "We could not read what was sent" in _text(response)

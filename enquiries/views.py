@@ -1,6 +1,7 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.validators import slug_re
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,11 @@ from .models import Topic, new_reference
 from .services import enquiry_submit
 
 logger = logging.getLogger(__name__)
-_THANKS_SESSION_KEY = "enquiry_thanks"
+# The thank-you page's reference travels in a signed cookie of its own, not a session:
+# a post whose redirect is never followed leaves no row behind.
+THANKS_COOKIE = "enquiry_thanks"
+_THANKS_SALT = "enquiries.thanks"
+_THANKS_MAX_AGE = 10 * 60
 # The request.META key atma_site.request_limits sets when it discarded file parts.
 FILES_REFUSED = "atma.FILES_REFUSED"
 
@@ -77,23 +82,38 @@ class EnquiryView(FormView):
         return self._thank(reference=enquiry.reference, urgent=enquiry.is_urgent)
 
     def _thank(self, *, reference, urgent):
-        self.request.session[_THANKS_SESSION_KEY] = {"reference": reference, "urgent": urgent}
-        return redirect("enquiries:thanks")
+        response = redirect("enquiries:thanks")
+        response.set_signed_cookie(
+            THANKS_COOKIE,
+            f"{reference}:{int(urgent)}",
+            salt=_THANKS_SALT,
+            max_age=_THANKS_MAX_AGE,
+            path=reverse("enquiries:thanks"),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 class ThanksView(TemplateView):
     template_name = "enquiries/thanks.html"
 
-    def get_context_data(self, **kwargs):
-        # Shown once, then forgotten: no session row keeps the reference or the urgency.
-        session = self.request.session
-        thanks = session.pop(_THANKS_SESSION_KEY, None) or {}
-        if not session.keys() and not self.request.user.is_authenticated:
-            session.flush()  # deletes the row and the cookie
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # Shown once, then forgotten: the browser drops the cookie, and no server kept it.
+        response.delete_cookie(THANKS_COOKIE, path=reverse("enquiries:thanks"))
+        return response
 
-        return super().get_context_data(
-            reference=thanks.get("reference"), urgent=thanks.get("urgent", False), **kwargs
+    def get_context_data(self, **kwargs):
+        reference, urgent = None, False
+        thanks = self.request.get_signed_cookie(
+            THANKS_COOKIE, default=None, salt=_THANKS_SALT, max_age=_THANKS_MAX_AGE
         )
+        if thanks:
+            reference, _, flag = thanks.partition(":")
+            urgent = flag == "1"
+        return super().get_context_data(reference=reference, urgent=urgent, **kwargs)
 
 
 def csrf_failure(request, reason=""):

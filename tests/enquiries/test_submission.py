@@ -51,7 +51,7 @@ def test_valid_enquiry_is_stored_routed_and_thanked(client, make_staff):
     assert "How much does a course" not in thanks.content.decode()
 
 
-def test_thanks_are_shown_once_then_the_session_forgets_the_enquiry(client):
+def test_thanks_are_shown_once_then_the_browser_forgets_the_enquiry(client):
     response = _submit(client)
     reference = Enquiry.objects.get().reference
     assert reference in client.get(response.headers["Location"]).content.decode()
@@ -59,6 +59,23 @@ def test_thanks_are_shown_once_then_the_session_forgets_the_enquiry(client):
     assert reference not in again
     assert "No enquiry sent from this browser yet" in again
     assert "sessionid" not in client.cookies or not client.cookies["sessionid"].value
+
+
+def test_a_post_whose_redirect_is_not_followed_leaves_no_session_row(client):
+    from django.contrib.sessions.models import Session
+
+    for _ in range(3):
+        assert _submit(client).status_code == 302
+    assert Enquiry.objects.count() == 3
+    assert Session.objects.count() == 0
+    assert "sessionid" not in client.cookies
+
+
+def test_the_thanks_cookie_cannot_be_forged(client):
+    client.cookies["enquiry_thanks"] = "ENQ-FORGED12:1"
+    page = client.get("/enquire/thanks/").content.decode()
+    assert "ENQ-FORGED12" not in page
+    assert "No enquiry sent from this browser yet" in page
 
 
 def test_one_notification_per_recipient_of_the_topic(client, make_staff):

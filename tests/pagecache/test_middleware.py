@@ -40,7 +40,7 @@ NOT_PUBLIC = {
     "articles:section_preview": "staff preview of unsaved edits (POST)",
     "topics:preview": "staff preview of drafts",
     "enquiries:enquire": "carries each visitor's own CSRF token and start time",
-    "enquiries:thanks": "shows a visitor's own reference, from their session",
+    "enquiries:thanks": "shows a visitor's own reference, from their own cookie",
     "review_schedule": "staff only",
     "markdownx_markdownify": "staff editor endpoint",
     "markdownx_upload": "staff editor endpoint",
@@ -223,12 +223,22 @@ def test_enquiry_post_errors_and_thanks_are_private(visitor):
 
 
 def test_a_visitor_with_session_data_gets_fresh_private_pages(visitor):
-    visitor.get("/enquire/")
-    visitor.post("/enquire/", enquiry_data())
-    assert "sessionid" in visitor.cookies
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session["something"] = "personal"
+    session.save()
+    visitor.cookies["sessionid"] = session.session_key
     response = visitor.get("/safety/")
     assert response["X-Page-Cache"] == "bypass"
     assert "no-store" in response["Cache-Control"]
+
+
+def test_sending_an_enquiry_makes_no_session_so_pages_stay_shared(visitor):
+    visitor.get("/safety/")
+    visitor.post("/enquire/", enquiry_data(), follow=True)
+    assert "sessionid" not in visitor.cookies
+    assert visitor.get("/safety/")["X-Page-Cache"] == "hit"
 
 
 def test_admin_pages_are_never_cached(staff_client):

@@ -344,9 +344,10 @@ CITATION_STYLE = env("CITATION_STYLE", "apa")
 # browsers, nginx and CDNs may keep them this many seconds.
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 5)
-# The query parameters a public page reads; all others are left out of the cache key,
-# so made-up ones cannot fill the cache. A public view that reads a parameter must
-# have it listed here.
+# The query parameters a public page reads. A page asked for with one of them is rendered
+# afresh and never stored (anyone could fill the cache with made-up searches); all other
+# parameters are ignored, so they cannot either. A public view that reads a parameter
+# must have it listed here.
 PAGE_CACHE_QUERY_PARAMETERS = {"/search/": ("q",)}  # page path: the parameters it reads
 # Bytes of rendered pages each process keeps beside the shared cache.
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)

@@ -24,6 +24,7 @@ from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 from .models import ClinicSettings
 
@@ -124,6 +125,7 @@ def _read_stored():
 
 def render_without_database(template_name, context=None, *, status, request=None):
     """A page that needs no query: no context processors, `clinic` from `last_published`.
+    Never kept by a proxy or browser.
 
     With `request`, the page carries a CSRF token (read from its cookie, not a session),
     so a form on it can be sent again.
@@ -131,4 +133,6 @@ def render_without_database(template_name, context=None, *, status, request=None
     context = {"clinic": last_published(), **(context or {})}
     if request is not None:
         context["csrf_token"] = get_token(request)
-    return HttpResponse(render_to_string(template_name, context), status=status)
+    response = HttpResponse(render_to_string(template_name, context), status=status)
+    patch_cache_control(response, private=True, no_store=True)  # a moment's answer, or personal
+    return response

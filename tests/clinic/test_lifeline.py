@@ -8,13 +8,13 @@ from django.core.files.storage import default_storage
 from django.test import Client
 
 from clinic import lifeline
-from clinic.models import ClinicSettings
+from tests.factories import set_clinic
 
 pytestmark = pytest.mark.django_db
 
 
 def _publish(**values):
-    ClinicSettings.objects.filter(pk=1).update(**values)
+    set_clinic(**values)
 
 
 def test_the_worker_keeps_the_values_in_storage_whenever_they_change():

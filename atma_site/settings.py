@@ -168,33 +168,35 @@ else:
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Two shared caches, each seen alike by every process and app server: "default" holds
-# the enquiry rate limits, "pages" the rendered public pages (kept apart so that pages
-# never push rate-limit counts out). Database tables by default (the migrations create
-# both), Redis when REDIS_URL is set. A Redis that stops answering costs at most the
-# timeouts below, never a hung request.
+# The public page cache ("pages"), shared by every process and app server: a database
+# table by default (the migrations create it), Redis when REDIS_URL is set. Only pages
+# live there, so that Redis may evict as it likes (allkeys-lru): a page pushed out is
+# rendered again. Enquiry rate limits are counted in the database (enquiries.throttling),
+# never where page caching could evict them. A Redis that stops answering costs at most
+# the timeouts below, never a hung request.
 REDIS_URL = env("REDIS_URL")
 REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
-
-def _cache(table, redis_prefix, **database_options):
-    if REDIS_URL:
-        return {
+CACHES = {
+    # Django's own default; nothing of ours relies on it.
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    },
+    "pages": (
+        {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": redis_prefix,
+            "KEY_PREFIX": "atma-pages",
             "OPTIONS": REDIS_OPTIONS,
         }
-    return {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": table,
-        **database_options,
-    }
-
-
-CACHES = {
-    "default": _cache("django_cache", "atma"),
-    "pages": _cache("django_page_cache", "atma-pages", OPTIONS={"MAX_ENTRIES": 5000}),
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    ),
 }
 
 AUTH_PASSWORD_VALIDATORS = [

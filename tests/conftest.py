@@ -59,18 +59,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         staff_groups.keep_as_migrated()
 
 
-@pytest.fixture(scope="session")
-def redis_url():
-    """A Redis of the test session's own, on a free port, keeping nothing on disk.
+def start_redis(*config):
+    """A Redis of the test's own on a free port, keeping nothing on disk: (process, url).
 
     Never a shared server's database: the machine's Redis may hold other work.
+    `config` is more redis-server options, such as "--maxmemory", "2mb".
     """
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(binary).exists():
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     port = free_port()
     server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        + list(config),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -84,9 +85,33 @@ def redis_url():
     else:
         server.kill()
         pytest.skip(f"redis-server did not start on port {port}")
-    yield f"redis://127.0.0.1:{port}/0"
+    return server, f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The test session's own Redis (see `start_redis`)."""
+    server, url = start_redis()
+    yield url
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture
+def small_redis():
+    """`small_redis(policy)`: a Redis of this test's own with 2 MB of memory (about 1 MB
+    beyond its own needs) and the given maxmemory-policy; its URL."""
+    servers = []
+
+    def start(policy):
+        server, url = start_redis("--maxmemory", "2mb", "--maxmemory-policy", policy)
+        servers.append(server)
+        return url
+
+    yield start
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @pytest.fixture

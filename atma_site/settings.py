@@ -325,7 +325,13 @@ WORKER_TASKS = [
     ("publishing.services.publish_due", None),  # go-live and take-down times
     ("publishing.images.remove_unsaved_uploads", 3600),  # uploads never saved into a page
     ("clinic.lifeline.keep_published", None),  # crisis numbers for pages shown in an outage
+    ("enquiries.hold.store_held", None),  # enquiries sent while the database was away
 ]
+
+# A Redis instance configured `maxmemory-policy noeviction`, never the page cache's, where
+# enquiries sent while the database is unreachable wait for the worker to store them
+# (enquiries.hold). Unset, their senders get their words back instead.
+ENQUIRY_HOLD_REDIS_URL = env("ENQUIRY_HOLD_REDIS_URL")
 
 # Clinical review: the default gap between a reviewer's approval and the next review.
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)

@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.core.validators import slug_re
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -10,10 +11,11 @@ from django.views import csrf
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
+from clinic.lifeline import render_without_database
 from topics.models import TopicPage
 
-from . import throttling
-from .forms import HONEYPOT, EnquiryForm
+from . import hold, throttling
+from .forms import HONEYPOT, EnquiryForm, OfflineEnquiryForm
 from .models import Topic, new_reference
 from .services import enquiry_submit
 
@@ -48,6 +50,15 @@ class EnquiryView(FormView):
         return initial
 
     def post(self, request, *args, **kwargs):
+        try:
+            response = self._post(request)
+            if hasattr(response, "render"):
+                response.render()  # here, so that a database failure in it is caught here
+            return response
+        except (OperationalError, InterfaceError):
+            return self._database_unreachable(request)
+
+    def _post(self, request):
         form = self.get_form()
         if request.META.get(FILES_REFUSED):  # set by atma_site.request_limits
             form.is_valid()
@@ -80,6 +91,40 @@ class EnquiryView(FormView):
         enquiry = enquiry_submit(form=form)
         logger.info("Enquiry %s stored.", enquiry.reference)
         return self._thank(reference=enquiry.reference, urgent=enquiry.is_urgent)
+
+    def _database_unreachable(self, request):
+        """The enquiry is held for the worker to store once the database is back, or, if
+        it cannot be held, its sender gets their words back with other ways to reach us.
+        Rendered without the database."""
+        form = OfflineEnquiryForm(data=request.POST)
+        reason = form.automation_reason()
+        if reason == HONEYPOT:
+            return self._thank_without_database(reference=new_reference(), urgent=False)
+        status, context = 503, {}
+        if reason is None and form.is_valid():
+            try:
+                held = hold.hold(form=form, window_key=throttling.window_key(request))
+            except hold.OverLimit:
+                status, context = 429, {"rate_limited": True}
+            except hold.Unavailable:
+                pass
+            else:
+                logger.warning("Enquiry %s held: the database is unreachable.", held.reference)
+                return self._thank_without_database(
+                    reference=held.reference, urgent=held.urgent, held=True
+                )
+        response = render_without_database(
+            "enquiries/unavailable.html", {"form": form, **context}, status=status, request=request
+        )
+        if status == 503:
+            response["Retry-After"] = "60"
+        return response
+
+    def _thank_without_database(self, **context):
+        # Shown at once rather than after a redirect: the thank-you page needs the database.
+        return render_without_database(
+            "enquiries/thanks.html", {"base": "errors/base.html", **context}, status=200
+        )
 
     def _thank(self, *, reference, urgent):
         response = redirect("enquiries:thanks")

@@ -1,0 +1,149 @@
+"""An enquiry sent while the database is away is never lost: held, then stored exactly
+once, or handed back to its sender. The database is cut for real (tests/outage.py); the
+hold is a Redis of the test's own, configured as production must (noeviction)."""
+
+import time
+
+import lxml.html
+import pytest
+import redis
+
+from enquiries import hold
+from enquiries.models import Enquiry
+from pagecache import middleware
+from tests.admin_forms import form_values
+from tests.factories import set_clinic
+from tests.outage import ProductionClient
+
+URL = "/enquire/"
+URGENT = "Some days I think about ending my life. Can ketamine help?"
+
+
+@pytest.fixture
+def loaded_form(committed_seed, settings, monkeypatch):
+    """A visitor with the enquiry form loaded (and the CSRF cookie it set), and a way to
+    fill it in as they would."""
+    settings.ENQUIRY_MIN_SECONDS = 0
+    settings.ENQUIRY_DEFAULT_RECIPIENTS = ["desk@clinic.example"]
+    monkeypatch.setattr(middleware, "DATABASE_RETRY_SECONDS", 0.3)
+    set_clinic(phone="555 010 0199")
+    visitor = ProductionClient(enforce_csrf_checks=True, raise_request_exception=False)
+    page = visitor.get(URL)
+    assert page.status_code == 200
+
+    def filled(**fields):
+        values = form_values(page, field="message")
+        values.update(
+            name="Sam Writer",
+            email="sam@example.org",
+            preferred_contact="email",
+            topic="candidacy",
+            message="How long does a course take?",
+            consent="on",
+        )
+        values.update(fields)
+        return values
+
+    return visitor, filled
+
+
+def _text(response):
+    return " ".join(lxml.html.fromstring(response.content).text_content().split())
+
+
+def test_held_during_the_outage_then_stored_exactly_once(
+    loaded_form, database_outage, settings, small_redis
+):
+    settings.ENQUIRY_HOLD_REDIS_URL = small_redis("noeviction")
+    visitor, filled = loaded_form
+    data = filled(message=URGENT)
+    database_outage.cut()
+    sent_at = time.time()
+    thanks = visitor.post(URL, data)
+    assert thanks.status_code == 200
+    text = _text(thanks)
+    reference = lxml.html.fromstring(thanks.content).find_class("reference-number")[0].text
+    assert reference.startswith("ENQ-")
+    assert "kept safely until it can be passed on" in text
+    assert "If you are in danger or thinking about ending your life" in text, "urgent: crisis box"
+    assert "no-store" in thanks["Cache-Control"]
+    again = visitor.post(URL, data)  # a double click, or the page reloaded
+    assert reference in again.content.decode(), "the same form is held once"
+
+    database_outage.restore()
+    assert not Enquiry.objects.exists()
+    held_raw = redis.Redis.from_url(settings.ENQUIRY_HOLD_REDIS_URL).hgetall(hold.HELD)
+    assert len(held_raw) == 1
+    assert hold.store_held() == 1
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.reference, enquiry.message, enquiry.is_urgent) == (reference, URGENT, True)
+    assert abs(enquiry.created_at.timestamp() - sent_at) < 5, "dated when it was sent"
+    assert enquiry.notifications.get().recipient == "desk@clinic.example"
+    assert hold.store_held() == 0
+
+    # A worker stopped after storing it, before deleting it from the hold: stored once still.
+    redis.Redis.from_url(settings.ENQUIRY_HOLD_REDIS_URL).hset(hold.HELD, mapping=held_raw)
+    assert hold.store_held() == 1
+    assert Enquiry.objects.count() == 1
+
+
+def _words_back(response):
+    """The form on an answer that hands the sender's words back, as a browser would post it."""
+    assert response["Retry-After"] == "60"
+    return form_values(response, field="message", status=503)
+
+
+def test_without_a_hold_the_sender_gets_their_words_back_and_our_phone(
+    loaded_form, database_outage
+):
+    visitor, filled = loaded_form
+    database_outage.cut()
+    response = visitor.post(URL, filled(message="Do you treat teenagers?"))
+    form = _words_back(response)
+    text = _text(response)
+    assert "Your enquiry has not been sent" in text
+    assert "nothing has been stored" in text
+    assert "555 010 0199" in text, "the clinic's other ways to be reached"
+    assert form["message"] == "Do you treat teenagers?"
+    assert form["name"] == "Sam Writer"
+
+    database_outage.restore()
+    time.sleep(middleware.DATABASE_RETRY_SECONDS)
+    sent_again = visitor.post(URL, form)
+    assert sent_again.status_code == 302
+    assert Enquiry.objects.get().message == "Do you treat teenagers?"
+
+
+def test_a_full_hold_hands_the_words_back(loaded_form, database_outage, settings, small_redis):
+    settings.ENQUIRY_HOLD_REDIS_URL = small_redis("noeviction")
+    filler = redis.Redis.from_url(settings.ENQUIRY_HOLD_REDIS_URL)
+    with pytest.raises(redis.exceptions.OutOfMemoryError):
+        for number in range(1000):
+            filler.set(f"filler-{number}", "x" * 10_000)
+    visitor, filled = loaded_form
+    database_outage.cut()
+    form = _words_back(visitor.post(URL, filled(message="Is there a waiting list?")))
+    assert form["message"] == "Is there a waiting list?"
+
+
+def test_the_hold_keeps_to_the_rate_limit(loaded_form, database_outage, settings, small_redis):
+    settings.ENQUIRY_HOLD_REDIS_URL = small_redis("noeviction")
+    settings.ENQUIRY_RATE_LIMIT = (2, 900)
+    visitor, filled = loaded_form
+    database_outage.cut()
+    statuses = []
+    for number in range(3):
+        data = filled(message=f"Question {number}", submission_token=f"{number:032x}")
+        statuses.append(visitor.post(URL, data).status_code)
+    assert statuses == [200, 200, 429]
+    assert len(redis.Redis.from_url(settings.ENQUIRY_HOLD_REDIS_URL).hkeys(hold.HELD)) == 2
+
+
+def test_invalid_input_during_the_outage_is_shown_with_its_problems(loaded_form, database_outage):
+    visitor, filled = loaded_form
+    database_outage.cut()
+    form = _words_back(visitor.post(URL, filled(email="", phone="")))
+    assert "Give an email address or a phone number" in _text(
+        visitor.post(URL, filled(email="", phone=""))
+    )
+    assert form["message"] == "How long does a course take?"

@@ -16,8 +16,12 @@ import time
 from pathlib import Path
 
 from django.db import close_old_connections, connection, connections
-from django.test import Client
+from django.test import Client, RequestFactory
 
+from clinic import lifeline
+from clinic.lifeline import render_without_database
+from enquiries.forms import OfflineEnquiryForm
+from tests.factories import enquiry_data, set_clinic
 from tests.ports import free_port
 
 REPO = Path(__file__).resolve().parent.parent
@@ -107,3 +111,29 @@ def wait_for(predicate, timeout=20, interval=0.05):
 
 def subprocess_environment(**extra):
     return {**os.environ, "PYTHONUNBUFFERED": "1", **extra}
+
+
+def outage_pages():
+    """Each page the site renders without the database, by name (for HTML and axe checks)."""
+    lifeline.remember(set_clinic(phone="555 010 0199", email="hello@clinic.example"))
+    form = OfflineEnquiryForm(data=enquiry_data(email="", phone="", message="My words."))
+    form.is_valid()
+    unreadable = (
+        "This form was sent in the utf-16 character encoding, which this site does not read."
+    )
+    return {
+        "503": render_without_database("503.html", status=503),
+        "500": render_without_database("500.html", status=500),
+        "400": render_without_database("400.html", {"reason": unreadable}, status=400),
+        "words-back": render_without_database(
+            "enquiries/unavailable.html",
+            {"form": form},
+            status=503,
+            request=RequestFactory().post("/enquire/"),
+        ),
+        "held": render_without_database(
+            "enquiries/thanks.html",
+            {"base": "errors/base.html", "reference": "ENQ-ABCD2345", "urgent": True, "held": True},
+            status=200,
+        ),
+    }

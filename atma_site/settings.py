@@ -228,7 +228,8 @@ EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    # Django's SMTP backend, whose send the worker can cut off at a deadline.
+    else "enquiries.mail.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -317,6 +318,9 @@ NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 30)
 NOTIFICATION_RETRY_CAP_SECONDS = env_int("NOTIFICATION_RETRY_CAP_SECONDS", 600)
 # Urgent ones are tried at least every minute, to pass a greylist within 5 minutes.
 NOTIFICATION_URGENT_RETRY_CAP_SECONDS = env_int("NOTIFICATION_URGENT_RETRY_CAP_SECONDS", 60)
+# A worker's claim on a notification it is sending lasts this long unless renewed (every
+# third of it, while the send goes on): a worker that dies leaves it to another this soon.
+NOTIFICATION_CLAIM_SECONDS = float(env("NOTIFICATION_CLAIM_SECONDS", "30"))
 # How often the worker looks for due notifications.
 NOTIFICATION_POLL_SECONDS = float(env("NOTIFICATION_POLL_SECONDS", "1"))
 # Other work the background worker does: (callable taking no arguments, every how many

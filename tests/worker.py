@@ -6,6 +6,7 @@ import threading
 import time
 
 from django.core.management import call_command
+from django.db import connections
 
 
 def run_worker_until(done, *, timeout=20, poll=0.1):
@@ -13,10 +14,13 @@ def run_worker_until(done, *, timeout=20, poll=0.1):
     as systemd would; return the seconds it ran. The signal handlers are put back after."""
 
     def stop_when_done():
-        deadline = time.monotonic() + timeout
-        while not done() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        os.kill(os.getpid(), signal.SIGTERM)
+        try:
+            deadline = time.monotonic() + timeout
+            while not done() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            connections.close_all()  # this thread's own, opened by `done()`
+            os.kill(os.getpid(), signal.SIGTERM)
 
     previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
     watcher = threading.Thread(target=stop_when_done)

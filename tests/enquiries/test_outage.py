@@ -2,6 +2,9 @@
 once, or handed back to its sender. The database is cut for real (tests/outage.py); the
 hold is a Redis of the test's own, configured as production must (noeviction)."""
 
+import signal
+import subprocess
+import sys
 import time
 
 import lxml.html
@@ -13,7 +16,7 @@ from enquiries.models import Enquiry
 from pagecache import middleware
 from tests.admin_forms import form_values
 from tests.factories import set_clinic
-from tests.outage import ProductionClient
+from tests.outage import REPO, ProductionClient, subprocess_environment, wait_for
 
 URL = "/enquire/"
 URGENT = "Some days I think about ending my life. Can ketamine help?"
@@ -147,3 +150,39 @@ def test_invalid_input_during_the_outage_is_shown_with_its_problems(loaded_form,
         visitor.post(URL, filled(email="", phone=""))
     )
     assert form["message"] == "How long does a course take?"
+
+
+def test_the_worker_stores_held_enquiries_once_the_database_answers(
+    loaded_form, database_outage, settings, small_redis, tmp_path
+):
+    """The real worker, a process of its own: it rides out the outage and stores the held
+    enquiry within a poll of the database's return. (On PostgreSQL it goes through the
+    same cut connection; on SQLite only this process's database is made unopenable.)"""
+    settings.ENQUIRY_HOLD_REDIS_URL = small_redis("noeviction")
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "notification_worker", "--poll", "0.2"],
+        cwd=REPO,
+        env=subprocess_environment(
+            DATABASE_URL=database_outage.url,
+            ENQUIRY_HOLD_REDIS_URL=settings.ENQUIRY_HOLD_REDIS_URL,
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            MEDIA_ROOT=str(tmp_path / "media"),
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        visitor, filled = loaded_form
+        database_outage.cut()
+        assert visitor.post(URL, filled(message="Sent while you were down.")).status_code == 200
+        time.sleep(1)  # the worker tries, and fails, meanwhile
+        database_outage.restore()
+        stored_after = wait_for(
+            lambda: Enquiry.objects.filter(message="Sent while you were down.").exists()
+        )
+        assert stored_after < 5
+        assert Enquiry.objects.count() == 1
+        assert not redis.Redis.from_url(settings.ENQUIRY_HOLD_REDIS_URL).hkeys(hold.HELD)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=20) == 0, "and it stops cleanly"

@@ -356,6 +356,9 @@ CITATION_STYLE = env("CITATION_STYLE", "apa")
 # browsers, nginx and CDNs may keep them this many seconds.
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 5)
+# Seconds past max-age nginx (or a browser) may serve a page while it fetches it afresh in
+# the background (stale-while-revalidate): a change shows within the sum of the two.
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 2)
 # The query parameters a public page reads. A page asked for with one of them is rendered
 # afresh and never stored (anyone could fill the cache with made-up searches); all other
 # parameters are ignored, so they cannot either. A public view that reads a parameter

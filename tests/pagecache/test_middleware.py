@@ -115,7 +115,11 @@ def test_head_is_answered_from_the_cache_without_a_body(visitor):
 def test_public_pages_may_be_kept_briefly_by_proxies(visitor, settings):
     settings.PAGE_CACHE_MAX_AGE = 7
     response = visitor.get("/safety/")
-    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=7"}
+    assert set(response["Cache-Control"].split(", ")) == {
+        "public",
+        "max-age=7",
+        "stale-while-revalidate=2",
+    }
     assert "Cookie" not in response.get("Vary", "")
     assert not response.cookies
 

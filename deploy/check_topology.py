@@ -45,16 +45,23 @@ def post_enquiries(browser, servers, *, via_proxy):
     time.sleep(1.2)  # a person takes longer than ENQUIRY_MIN_SECONDS to write
     statuses = []
     for number, (server, fields) in enumerate(forms):
-        fields.update(
-            name=f"Topology check {number}",
-            email=f"check{number}@example.org",
-            preferred_contact="email",
-            topic="costs",
-            message="What does a course of treatment cost?",
-            consent="on",
-        )
+        fill_in_enquiry(fields, name=f"Topology check {number}", email=f"check{number}@example.org")
         statuses.append(browser.post(server + "/enquire/", fields, via_proxy=via_proxy).status)
     return statuses
+
+
+def fill_in_enquiry(fields, **answers):
+    """Answer the enquiry form's questions in `fields`, as a person would."""
+    fields.update(
+        name="A person",
+        email="person@example.org",
+        preferred_contact="email",
+        topic="costs",
+        message="What does a course of treatment cost?",
+        consent="on",
+    )
+    fields.update(answers)
+    return fields
 
 
 def shared_section_id(topology):
@@ -244,13 +251,11 @@ def main():
         page = other.get(server_b + "/enquire/", via_proxy=True)
         fields = form_fields(page.text, form_id="enquiry-form")
         time.sleep(1.2)
-        fields.update(
+        fill_in_enquiry(
+            fields,
             name="Another person",
             email="another@example.org",
-            preferred_contact="email",
-            topic="costs",
             message="Do you take insurance?",
-            consent="on",
         )
         status = other.post(server_b + "/enquire/", fields, via_proxy=True).status
         checks.check(
@@ -341,14 +346,9 @@ def check_database_outage(checks, topology):
     visitor = Browser(client_address="198.51.100.30")
     visitor.get(nginx + page)  # kept by nginx, and by the app in Redis
     enquirer = Browser(client_address="203.0.113.60")
-    fields = form_fields(enquirer.get(nginx + "/enquire/").text, form_id="enquiry-form")
-    fields.update(
-        name="Outage check",
-        email="outage@example.org",
-        preferred_contact="email",
-        topic="costs",
+    fields = fill_in_enquiry(
+        form_fields(enquirer.get(nginx + "/enquire/").text, form_id="enquiry-form"),
         message="Sent while the database was away.",
-        consent="on",
     )
 
     time.sleep(1.2)  # a person takes longer than ENQUIRY_MIN_SECONDS to write

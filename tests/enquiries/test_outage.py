@@ -15,7 +15,7 @@ from enquiries import hold
 from enquiries.models import Enquiry
 from pagecache import middleware
 from tests.admin_forms import form_values
-from tests.factories import set_clinic
+from tests.factories import enquiry_data, set_clinic
 from tests.outage import REPO, ProductionClient, subprocess_environment, wait_for
 
 URL = "/enquire/"
@@ -35,17 +35,13 @@ def loaded_form(committed_seed, settings, monkeypatch):
     assert page.status_code == 200
 
     def filled(**fields):
-        values = form_values(page, field="message")
-        values.update(
-            name="Sam Writer",
-            email="sam@example.org",
-            preferred_contact="email",
-            topic="candidacy",
-            message="How long does a course take?",
-            consent="on",
-        )
-        values.update(fields)
-        return values
+        """The loaded form answered as enquiry_data() answers it, with its own start time
+        and token unless `fields` give others."""
+        kept = {"started", "submission_token"} - set(fields)
+        answers = {
+            name: value for name, value in enquiry_data(**fields).items() if name not in kept
+        }
+        return {**form_values(page, field="message"), **answers}
 
     return visitor, filled
 
@@ -108,7 +104,7 @@ def test_without_a_hold_the_sender_gets_their_words_back_and_our_phone(
     assert "nothing has been stored" in text
     assert "555 010 0199" in text, "the clinic's other ways to be reached"
     assert form["message"] == "Do you treat teenagers?"
-    assert form["name"] == "Sam Writer"
+    assert form["name"] == "Alex Example"
 
     database_outage.restore()
     time.sleep(middleware.DATABASE_RETRY_SECONDS)
@@ -149,7 +145,7 @@ def test_invalid_input_during_the_outage_is_shown_with_its_problems(loaded_form,
     assert "Give an email address or a phone number" in _text(
         visitor.post(URL, filled(email="", phone=""))
     )
-    assert form["message"] == "How long does a course take?"
+    assert form["message"] == "How much does a course of treatment cost?"
 
 
 def test_the_worker_stores_held_enquiries_once_the_database_answers(

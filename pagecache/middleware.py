@@ -31,7 +31,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -43,6 +43,8 @@ from .store import StoredPage, page_store
 logger = logging.getLogger(__name__)
 
 STATUS_HEADER = "X-Page-Cache"
+# What a database that cannot be reached raises (rather than one that answers an error).
+UNREACHABLE = (OperationalError, InterfaceError)
 # After the database failed, serve stored copies this long before asking it again.
 DATABASE_RETRY_SECONDS = 2
 
@@ -65,11 +67,14 @@ class PageCacheMiddleware:
             return self._uncached(request, personal=has_session is None)
         try:
             version = self._version()
-        except DatabaseError:
+        except UNREACHABLE:
             stale = page_store().newest(address)
             if stale is not None:
                 return _answer(request, stale, "stale")
             raise  # the 503 page, without waiting on the database again
+        except DatabaseError as error:  # reachable, but the version is not there to read
+            logger.error("Page cache version unreadable (%s); rendering directly.", error)
+            return self._uncached(request, personal=False)
         if has_session is None:  # the session store is unreadable, the database is not
             return self._uncached(request, personal=True)
         if version is None:  # the version row is missing (after a flush)
@@ -120,10 +125,10 @@ class PageCacheMiddleware:
             raise OperationalError("The database was unreachable moments ago.")
         try:
             return current_version(connection)
-        except DatabaseError as error:
+        except UNREACHABLE as error:
             self._database_down_until = time.monotonic() + DATABASE_RETRY_SECONDS
             logger.error(
-                "Page cache version unreadable (%s); serving stored copies for %s s.",
+                "Database unreachable (%s); serving stored pages for %s s.",
                 error,
                 DATABASE_RETRY_SECONDS,
             )

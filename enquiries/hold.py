@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import redis
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -41,6 +42,10 @@ HELD = "enquiries:held"
 
 class Unavailable(Exception):
     """No hold is configured, or it cannot take the enquiry (unreachable, or full)."""
+
+
+class Unstorable(ValueError):
+    """A held enquiry the form refuses now; the message names fields, never their values."""
 
 
 class OverLimit(Exception):
@@ -87,15 +92,15 @@ def hold(*, form, window_key):
             count, _ = pipeline.incr(count_key).expire(count_key, keep_seconds).execute()
         if count > settings.ENQUIRY_RATE_LIMIT[0]:
             raise OverLimit
-        token = data["submission_token"]
-        existing = client.hget(HELD, token)
-        if existing is not None:
-            entry = json.loads(existing)
-            if entry["data"] == data:  # the same form sent again: held once
-                return Held(entry["reference"], mentions_crisis(data["message"]))
-            token = data["submission_token"] = str(uuid.uuid4())
         entry = {"data": data, "reference": new_reference(), "sent_at": timezone.now().isoformat()}
-        client.hset(HELD, token, json.dumps(entry))
+        # HSETNX: of two posts of one form racing, one is held and the other finds it.
+        if not client.hsetnx(HELD, data["submission_token"], json.dumps(entry)):
+            held = json.loads(client.hget(HELD, data["submission_token"]))
+            if held["data"] == data:  # the same form sent again: held once
+                entry = held
+            else:  # the same form with other words: a new enquiry, as enquiry_submit has it
+                data["submission_token"] = str(uuid.uuid4())
+                client.hset(HELD, data["submission_token"], json.dumps(entry))
     except redis.RedisError as error:  # unreachable, or full (noeviction refuses writes)
         logger.error("Enquiry hold unavailable (%s: %s).", type(error).__name__, error)
         raise Unavailable from error
@@ -116,13 +121,22 @@ def store_held():
         raw = client.hget(HELD, token)
         if raw is None:  # another worker stored it meanwhile
             continue
+        entry = json.loads(raw)
         try:
-            enquiry = _store(json.loads(raw))
-        except ValueError as error:
-            # Set aside rather than retried each second; the log names only the reference.
+            enquiry = _store(entry)
+        except (OperationalError, InterfaceError):
+            raise  # the database is still away: everything stays held for the next pass
+        except Exception as error:
+            # Set aside rather than tried again each second, or blocking the others. The
+            # log names the reference and the kind of error only: never what was written.
             client.hset(HELD_ASIDE, token, raw)
             client.hdel(HELD, token)
-            logger.error("%s It is kept aside in the hold as %s.", error, HELD_ASIDE)
+            logger.error(
+                "Held enquiry %s could not be stored (%s); it is kept aside in the hold as %s.",
+                entry["reference"],
+                error if isinstance(error, Unstorable) else type(error).__name__,
+                HELD_ASIDE,
+            )
             continue
         client.hdel(HELD, token)
         logger.info("Held enquiry %s stored.", enquiry.reference)
@@ -138,10 +152,7 @@ def _store(entry):
         form = EnquiryForm(data={**entry["data"], "treatment": ""})
     if not form.is_valid():
         # Checked when it was held, by the same form: only a release between could do this.
-        raise ValueError(
-            f"Held enquiry {entry['reference']} no longer passes the form's checks "
-            f"({', '.join(sorted(form.errors))})."
-        )
+        raise Unstorable(f"the form's checks now refuse {', '.join(sorted(form.errors))}")
     return enquiry_submit(
         form=form,
         reference=entry["reference"],

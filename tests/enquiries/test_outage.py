@@ -2,6 +2,7 @@
 once, or handed back to its sender. The database is cut for real (tests/outage.py); the
 hold is a Redis of the test's own, configured as production must (noeviction)."""
 
+import json
 import signal
 import subprocess
 import sys
@@ -182,3 +183,25 @@ def test_the_worker_stores_held_enquiries_once_the_database_answers(
     finally:
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=20) == 0, "and it stops cleanly"
+
+
+@pytest.mark.django_db
+def test_a_held_enquiry_the_form_now_refuses_is_set_aside_not_blocking_the_rest(
+    settings, small_redis, caplog
+):
+    settings.ENQUIRY_HOLD_REDIS_URL = small_redis("noeviction")
+    client = redis.Redis.from_url(settings.ENQUIRY_HOLD_REDIS_URL)
+    sent_at = "2026-01-01T12:00:00+00:00"
+    for reference, message, consent in [
+        ("ENQ-AAAAAAAA", "Refused now: no consent.", ""),
+        ("ENQ-BBBBBBBB", "A fine enquiry.", "on"),
+    ]:
+        data = {**enquiry_data(message=message), "consent": consent}
+        entry = {"data": data, "reference": reference, "sent_at": sent_at}
+        client.hset(hold.HELD, data["submission_token"], json.dumps(entry))
+    assert hold.store_held() == 1
+    assert list(Enquiry.objects.values_list("reference", flat=True)) == ["ENQ-BBBBBBBB"]
+    assert not client.hkeys(hold.HELD)
+    assert len(client.hkeys(hold.HELD_ASIDE)) == 1
+    assert "ENQ-AAAAAAAA could not be stored (the form's checks now refuse consent)" in caplog.text
+    assert "Refused now" not in caplog.text

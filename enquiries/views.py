@@ -113,12 +113,7 @@ class EnquiryView(FormView):
                 return self._thank_without_database(
                     reference=held.reference, urgent=held.urgent, held=True
                 )
-        response = render_without_database(
-            "enquiries/unavailable.html", {"form": form, **context}, status=status, request=request
-        )
-        if status == 503:
-            response["Retry-After"] = "60"
-        return response
+        return words_back(request, form, status=status, **context)
 
     def _thank_without_database(self, **context):
         # Shown at once rather than after a redirect: the thank-you page needs the database.
@@ -161,17 +156,33 @@ class ThanksView(TemplateView):
         return super().get_context_data(reference=reference, urgent=urgent, **kwargs)
 
 
+def words_back(request, form, *, status=503, **context):
+    """The enquiry nothing could store, handed back to its sender with every word (and our
+    other ways to be reached), rendered without the database."""
+    response = render_without_database(
+        "enquiries/unavailable.html", {"form": form, **context}, status=status, request=request
+    )
+    if status == 503:
+        response["Retry-After"] = "60"
+    return response
+
+
 def csrf_failure(request, reason=""):
     """An expired or missing CSRF token on the enquiry form keeps what the person wrote."""
     if request.method == "POST" and request.path == reverse("enquiries:enquire"):
         data = request.POST.copy()
         data["submission_token"] = data.get("submission_token") or str(uuid.uuid4())
-        form = EnquiryForm(data=data)
-        form.is_valid()
-        form.add_error(
-            None,
+        expired = (
             "For your security this form expired before it was sent. Check your "
-            "message below and send it again.",
+            "message below and send it again."
         )
-        return render(request, EnquiryView.template_name, {"form": form}, status=403)
+        try:
+            form = EnquiryForm(data=data)
+            form.is_valid()
+            form.add_error(None, expired)
+            return render(request, EnquiryView.template_name, {"form": form}, status=403)
+        except (OperationalError, InterfaceError):  # and the database is away too
+            form = OfflineEnquiryForm(data=data)
+            form.is_valid()
+            return words_back(request, form)
     return csrf.csrf_failure(request, reason)

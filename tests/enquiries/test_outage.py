@@ -205,3 +205,12 @@ def test_a_held_enquiry_the_form_now_refuses_is_set_aside_not_blocking_the_rest(
     assert len(client.hkeys(hold.HELD_ASIDE)) == 1
     assert "ENQ-AAAAAAAA could not be stored (the form's checks now refuse consent)" in caplog.text
     assert "Refused now" not in caplog.text
+
+
+def test_an_expired_form_sent_during_the_outage_still_gets_its_words_back(
+    loaded_form, database_outage
+):
+    visitor, filled = loaded_form
+    database_outage.cut()
+    response = visitor.post(URL, filled(csrfmiddlewaretoken="expired", message="Still mine."))
+    assert _words_back(response)["message"] == "Still mine."

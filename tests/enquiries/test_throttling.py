@@ -78,6 +78,7 @@ def test_filling_a_small_redis_never_lets_a_client_past_the_limit(settings, smal
     assert info["used_memory"] > 1_500_000, "the Redis is full"
     assert info["evicted_keys"] > 0 or policy == "noeviction"
 
+    assert client.get("/safety/").status_code == 200, "pages still answer, full or not"
     refused = client.post("/enquire/", enquiry_data(message="A fourth post in the window."))
     assert refused.status_code == 429
     assert "A fourth post in the window." in refused.content.decode(), "their words kept"

@@ -53,7 +53,9 @@ class MarkdownEditor(AdminMarkdownxWidget):
         return context
 
 
-MARKDOWN_EDITOR = {MarkdownxField: {"widget": MarkdownEditor}}
+# strip=False: Markdown's leading indentation (a code block) and trailing spaces (a line
+# break) mean something; Django's text fields would strip them.
+MARKDOWN_EDITOR = {MarkdownxField: {"widget": MarkdownEditor, "strip": False}}
 
 
 class SectionBodyWidget(MarkdownEditor):
@@ -71,7 +73,9 @@ class SectionBodyWidget(MarkdownEditor):
 
 class SectionForm(forms.ModelForm):
     body = forms.CharField(
-        widget=SectionBodyWidget, help_text=Section._meta.get_field("body").help_text
+        widget=SectionBodyWidget,
+        strip=False,  # as MARKDOWN_EDITOR
+        help_text=Section._meta.get_field("body").help_text,
     )
 
     class Meta:
@@ -89,6 +93,12 @@ class SectionForm(forms.ModelForm):
 
     def clean_position(self):
         return self.cleaned_data.get("position") or 0
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():  # kept unstripped, so blank is checked here
+            raise forms.ValidationError(self.fields["body"].error_messages["required"])
+        return body
 
 
 REVIEW_FIELDSET = (

@@ -100,7 +100,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, users and lockouts: a cached public page needs none of them.
     "pagecache.middleware.PageCacheMiddleware",
-    # Before anything reads request.POST, which would spool file parts to disk.
+    # Before anything reads request.POST: a form body in a charset Django cannot read is
+    # answered 400 here, and file parts are skipped rather than spooled to disk.
+    "atma_site.errors.RefuseUnreadableBodiesMiddleware",
     "atma_site.request_limits.RefuseUnexpectedFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,35 +162,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, as production does: an in-memory database cannot show how
     # several connections share SQLite's write lock.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+else:
+    # A database that stops answering costs a request this long, not a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DATABASE_CONNECT_TIMEOUT", 5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Two shared caches, each seen alike by every process and app server: "default" holds
-# the enquiry rate limits, "pages" the rendered public pages (kept apart so that pages
-# never push rate-limit counts out). Database tables by default (the migrations create
-# both), Redis when REDIS_URL is set. A Redis that stops answering costs at most the
-# timeouts below, never a hung request.
+# The public page cache ("pages"), shared by every process and app server: a database
+# table by default (the migrations create it), Redis when REDIS_URL is set. Only pages
+# live there, so that Redis may evict as it likes (allkeys-lru): a page pushed out is
+# rendered again. Enquiry rate limits are counted in the database (enquiries.throttling),
+# never where page caching could evict them. A Redis that stops answering costs at most
+# the timeouts below, never a hung request.
 REDIS_URL = env("REDIS_URL")
 REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
-
-def _cache(table, redis_prefix, **database_options):
-    if REDIS_URL:
-        return {
+CACHES = {
+    # Django's own default; nothing of ours relies on it.
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    },
+    "pages": (
+        {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": redis_prefix,
+            "KEY_PREFIX": "atma-pages",
             "OPTIONS": REDIS_OPTIONS,
         }
-    return {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": table,
-        **database_options,
-    }
-
-
-CACHES = {
-    "default": _cache("django_cache", "atma"),
-    "pages": _cache("django_page_cache", "atma-pages", OPTIONS={"MAX_ENTRIES": 5000}),
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    ),
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -220,7 +229,8 @@ EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    # Django's SMTP backend, whose send the worker can cut off at a deadline.
+    else "enquiries.mail.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -309,6 +319,9 @@ NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 30)
 NOTIFICATION_RETRY_CAP_SECONDS = env_int("NOTIFICATION_RETRY_CAP_SECONDS", 600)
 # Urgent ones are tried at least every minute, to pass a greylist within 5 minutes.
 NOTIFICATION_URGENT_RETRY_CAP_SECONDS = env_int("NOTIFICATION_URGENT_RETRY_CAP_SECONDS", 60)
+# A worker's claim on a notification it is sending lasts this long unless renewed (every
+# third of it, while the send goes on): a worker that dies leaves it to another this soon.
+NOTIFICATION_CLAIM_SECONDS = float(env("NOTIFICATION_CLAIM_SECONDS", "30"))
 # How often the worker looks for due notifications.
 NOTIFICATION_POLL_SECONDS = float(env("NOTIFICATION_POLL_SECONDS", "1"))
 # Other work the background worker does: (callable taking no arguments, every how many
@@ -318,6 +331,8 @@ WORKER_TASKS = [
     ("publishing.images.remove_unsaved_uploads", 3600),  # uploads never saved into a page
     ("references.formatting.format_pending", None),  # imported references, 50 a poll
     ("references.services.remove_expired_import_batches", 3600),  # previews never imported
+    ("clinic.lifeline.keep_published", None),  # crisis numbers for pages shown in an outage
+    ("enquiries.hold.store_held", None),  # enquiries sent while the database was away
 ]
 
 # The longest the schedule waits for a page another transaction has locked; past it the
@@ -326,6 +341,12 @@ SCHEDULE_LOCK_TIMEOUT_MS = env_int("SCHEDULE_LOCK_TIMEOUT_MS", 2000)
 # The topic pages built from an article's sections, which its page links to. A setting, as
 # the client address is, because articles sit below the topic pages that use them.
 ARTICLE_RELATED_PAGES_FUNCTION = "topics.related.pages_built_from"
+
+# A Redis instance configured `maxmemory-policy noeviction`, never the page cache's, where
+# enquiries sent while the database is unreachable wait for the worker to store them
+# (enquiries.hold). Unset, their senders get their words back instead.
+ENQUIRY_HOLD_REDIS_URL = env("ENQUIRY_HOLD_REDIS_URL")
+
 # Clinical review: the default gap between a reviewer's approval and the next review.
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)
 # Posts allowed per client, per window in seconds.
@@ -345,9 +366,13 @@ CITATION_STYLE = env("CITATION_STYLE", "apa")
 # browsers, nginx and CDNs may keep them this many seconds.
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 5)
-# The query parameters a public page reads; all others are left out of the cache key,
-# so made-up ones cannot fill the cache. A public view that reads a parameter must
-# have it listed here.
+# Seconds past max-age nginx (or a browser) may serve a page while it fetches it afresh in
+# the background (stale-while-revalidate): a change shows within the sum of the two.
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 2)
+# The query parameters a public page reads. A page asked for with one of them is rendered
+# afresh and never stored (anyone could fill the cache with made-up searches); all other
+# parameters are ignored, so they cannot either. A public view that reads a parameter
+# must have it listed here.
 PAGE_CACHE_QUERY_PARAMETERS = {"/search/": ("q",)}  # page path: the parameters it reads
 # Bytes of rendered pages each process keeps beside the shared cache.
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)

@@ -42,7 +42,9 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+handler400 = "atma_site.errors.bad_request"
 handler403 = "atma_site.staff.permission_denied"
+handler500 = "atma_site.errors.server_error"
 
 admin.site.site_header = "ATMA CENA site administration"
 admin.site.site_title = "ATMA CENA admin"

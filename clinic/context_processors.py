@@ -1,6 +1,12 @@
+from . import lifeline
 from .models import ClinicSettings
 
 
 def clinic(request):
-    """The clinic's settings for every page: crisis message, contact details, disclaimer."""
-    return {"clinic": ClinicSettings.load()}
+    """The clinic's settings for every page: crisis message, contact details, disclaimer.
+
+    The crisis strip's values are also remembered for pages rendered without the database.
+    """
+    settings = ClinicSettings.load()
+    lifeline.remember(settings)
+    return {"clinic": settings}

@@ -45,16 +45,23 @@ def post_enquiries(browser, servers, *, via_proxy):
     time.sleep(1.2)  # a person takes longer than ENQUIRY_MIN_SECONDS to write
     statuses = []
     for number, (server, fields) in enumerate(forms):
-        fields.update(
-            name=f"Topology check {number}",
-            email=f"check{number}@example.org",
-            preferred_contact="email",
-            topic="costs",
-            message="What does a course of treatment cost?",
-            consent="on",
-        )
+        fill_in_enquiry(fields, name=f"Topology check {number}", email=f"check{number}@example.org")
         statuses.append(browser.post(server + "/enquire/", fields, via_proxy=via_proxy).status)
     return statuses
+
+
+def fill_in_enquiry(fields, **answers):
+    """Answer the enquiry form's questions in `fields`, as a person would."""
+    fields.update(
+        name="A person",
+        email="person@example.org",
+        preferred_contact="email",
+        topic="costs",
+        message="What does a course of treatment cost?",
+        consent="on",
+    )
+    fields.update(answers)
+    return fields
 
 
 def shared_section_id(topology):
@@ -244,13 +251,11 @@ def main():
         page = other.get(server_b + "/enquire/", via_proxy=True)
         fields = form_fields(page.text, form_id="enquiry-form")
         time.sleep(1.2)
-        fields.update(
+        fill_in_enquiry(
+            fields,
             name="Another person",
             email="another@example.org",
-            preferred_contact="email",
-            topic="costs",
             message="Do you take insurance?",
-            consent="on",
         )
         status = other.post(server_b + "/enquire/", fields, via_proxy=True).status
         checks.check(
@@ -268,6 +273,9 @@ def main():
             statuses == [302] * RATE_LIMIT + [429],
             f"{statuses}; app servers that took posts: {len(served_by)}",
         )
+
+        check_nginx_rate_limits(checks, nginx)
+        check_database_outage(checks, topology)
 
         print("Backup and restore")
         (topology.media_root / "featured").mkdir(exist_ok=True)
@@ -315,6 +323,85 @@ def main():
         return 1
     print("check-topology: all checks passed")
     return 0
+
+
+def check_nginx_rate_limits(checks, nginx):
+    print("nginx limits sign-in attempts and searches per client")
+    for what, path, passed in [("sign-in", "/admin/login/", 10), ("search", "/search/?q=x", 20)]:
+        client = Browser()
+        statuses = [client.get(nginx + path).status for _ in range(passed + 10)]
+        checks.check(
+            f"{what}: a burst of {passed} passes, then 429",
+            statuses[:passed] == [200] * passed and 429 in statuses[passed:],
+            statuses,
+        )
+
+
+def check_database_outage(checks, topology):
+    print("The database stopped (the app servers' connection cut), then back")
+    nginx = topology.nginx_url
+    server_a, server_b = topology.app_urls
+    as_nginx = {"Host": nginx.split("://", 1)[1]}  # the address pages are kept under
+    page = "/safety/"
+    visitor = Browser(client_address="198.51.100.30")
+    visitor.get(nginx + page)  # kept by nginx, and by the app in Redis
+    enquirer = Browser(client_address="203.0.113.60")
+    fields = fill_in_enquiry(
+        form_fields(enquirer.get(nginx + "/enquire/").text, form_id="enquiry-form"),
+        message="Sent while the database was away.",
+    )
+
+    time.sleep(1.2)  # a person takes longer than ENQUIRY_MIN_SECONDS to write
+    topology.cut_database()
+    for server in (server_a, server_b):
+        stale = visitor.get(server + page, via_proxy=True, headers=as_nginx)
+        checks.check(
+            f"{server} answers the cached page from Redis",
+            stale.status == 200 and stale.getheader("X-Page-Cache") == "stale",
+            f"{stale.status}, {stale.getheader('X-Page-Cache')}",
+        )
+    never = visitor.get(server_b + "/accessibility/", via_proxy=True, headers=as_nginx)
+    checks.check(
+        "a page never cached answers 503 with the crisis numbers",
+        never.status == 503 and "Call 988" in never.text,
+        never.status,
+    )
+    held = enquirer.post(nginx + "/enquire/", fields)
+    reference = re.search(r"ENQ-[0-9A-Z]{8}", held.text)
+    checks.check(
+        "an enquiry posted through nginx is held, and its sender thanked with a reference",
+        held.status == 200 and bool(reference),
+        held.status,
+    )
+    # The app's copies gone too (its Redis emptied, its servers reloaded with empty
+    # memory): the app can only answer 503, and nginx has its own copy left.
+    topology.python("from django.core.cache import caches; caches['pages'].clear(); print(1)")
+    topology.reload_app_servers()
+    time.sleep(int(topology.environment["PAGE_CACHE_MAX_AGE"]) + 2.5)  # past max-age + stale
+    through = visitor.get(nginx + page)
+    checks.check(
+        "nginx serves its own copy of a page when the app cannot",
+        through.status == 200 and through.getheader("X-Proxy-Cache") == "STALE",
+        f"{through.status}, nginx {through.getheader('X-Proxy-Cache')}",
+    )
+
+    topology.restore_database()
+    seconds = wait_until(
+        lambda: (
+            visitor.get(server_a + page, via_proxy=True, headers=as_nginx).getheader("X-Page-Cache")
+            in ("hit", "miss")
+        )
+    )
+    checks.check(
+        "once the database is back, pages are current again",
+        seconds is not None,
+        f"{seconds:.1f} s" if seconds is not None else "still stale",
+    )
+    stored = topology.python(
+        "from enquiries.hold import store_held; from enquiries.models import Enquiry; "
+        f"store_held(); print(Enquiry.objects.filter(reference='{reference and reference.group()}').count())"
+    )
+    checks.check("the held enquiry is stored once the database is back", stored == "1", stored)
 
 
 def _run_deploy_script(checks, name, arguments, environment, what_it_does):

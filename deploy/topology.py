@@ -2,8 +2,12 @@
 
 nginx (the configuration in deploy/nginx, with a self-signed certificate) in front
 of several gunicorn servers (deploy/gunicorn.conf.py) sharing one PostgreSQL
-database and one Redis, exactly as README "Production" describes, except that every
-port is a free loopback port and every file lives in a temporary directory.
+database, a Redis for cached pages and a Redis holding enquiries through a database
+outage, exactly as README "Production" describes, except that every port is a free
+loopback port and every file lives in a temporary directory. The app servers reach
+PostgreSQL through a TCP proxy (deploy/tcp_proxy.py), so that `cut_database()` can
+take the database away from them, as if it had stopped, and `restore_database()`
+bring it back.
 
     with Topology(servers=2) as topology:
         topology.nginx_url  # https://127.0.0.1:PORT
@@ -69,7 +73,8 @@ class Topology:
     def start(self):
         self.dir = Path(tempfile.mkdtemp(prefix="atma-topology-"))
         self.database = f"atma_topology_{os.getpid()}"
-        self.redis_port = free_port()
+        self.redis_port, self.hold_redis_port = free_port(), free_port()
+        self.database_proxy_port = free_port()
         self.app_ports = [free_port() for _ in range(self.server_count)]
         self.http_port, self.https_port = free_port(), free_port()
         self.media_root = self.dir / "media"
@@ -81,6 +86,7 @@ class Topology:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": self.database_url(self.database),
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+            "ENQUIRY_HOLD_REDIS_URL": f"redis://127.0.0.1:{self.hold_redis_port}/0",
             "HTTPS": "true",
             "NUM_PROXIES": "1",
             "SITE_URL": f"https://127.0.0.1:{self.https_port}",
@@ -108,7 +114,10 @@ class Topology:
             "staff@clinic.example",
             extra_env={"DJANGO_SUPERUSER_PASSWORD": STAFF_PASSWORD},
         )
-        self._start_redis()
+        # As README "Production" configures them: pages may be evicted, held enquiries never.
+        self._start_redis("redis", self.redis_port, "allkeys-lru")
+        self._start_redis("redis-hold", self.hold_redis_port, "noeviction")
+        self.restore_database()
         for port in self.app_ports:
             self._start_app_server(port)
         self._start_nginx()
@@ -164,25 +173,59 @@ class Topology:
         self.processes.append(process)
         return process
 
-    def _start_redis(self):
+    def _start_redis(self, name, port, policy):
         self._spawn(
-            "redis",
+            name,
             [
                 "redis-server",
                 "--port",
-                str(self.redis_port),
+                str(port),
                 "--bind",
                 "127.0.0.1",
                 "--save",
                 "",
                 "--appendonly",
                 "no",
+                "--maxmemory",
+                "64mb",
+                "--maxmemory-policy",
+                policy,
             ],
         )
-        _wait_for_port(self.redis_port)
+        _wait_for_port(port)
+
+    def cut_database(self):
+        """Take PostgreSQL away from the app servers, as if it had stopped: their open
+        connections break and new ones are refused. manage.py here still reaches it."""
+        _terminate(self.database_proxy)
+        self.processes.remove(self.database_proxy)
+
+    def reload_app_servers(self):
+        """Reload every app server, as `systemctl reload` does: new workers, empty memory."""
+        for process in self.processes:
+            if process.log_path.name.startswith("gunicorn-"):
+                os.kill(process.pid, signal.SIGHUP)
+
+    def restore_database(self):
+        parts = urllib.parse.urlsplit(POSTGRES)
+        self.database_proxy = self._spawn(
+            "database-proxy",
+            [
+                str(VENV_BIN / "python"),
+                str(ROOT / "deploy" / "tcp_proxy.py"),
+                str(self.database_proxy_port),
+                f"{parts.hostname or '127.0.0.1'}:{parts.port or 5432}",
+            ],
+        )
+        _wait_for_port(self.database_proxy_port)
 
     def _start_app_server(self, port):
         environment = dict(self.environment)
+        # Through the proxy, which `cut_database()` stops.
+        credentials = urllib.parse.urlsplit(POSTGRES).netloc.rpartition("@")[0] or "postgres"
+        environment["DATABASE_URL"] = (
+            f"postgres://{credentials}@127.0.0.1:{self.database_proxy_port}/{self.database}"
+        )
         if self.access_logs:
             environment["GUNICORN_ACCESS_LOG"] = str(self.dir / f"access-{port}.log")
         self._spawn(

@@ -198,3 +198,33 @@ class EnquiryForm(forms.ModelForm):
                 if field.help_text:
                     described.append(f"{bound.auto_id}_helptext")
                 field.widget.attrs["aria-describedby"] = " ".join(described)
+
+
+class OfflineEnquiryForm(EnquiryForm):
+    """The same checks, made without the database while it cannot be reached.
+
+    The treatment is kept as sent (a page's id) and checked when the enquiry is stored;
+    the model's own checks, which query the database, are left to then as well (`clean`
+    has already made the one that matters: an email address or a phone number).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["treatment"] = forms.IntegerField(
+            required=False, min_value=1, widget=forms.HiddenInput
+        )
+
+    def _post_clean(self):
+        pass
+
+    def held_data(self):
+        """What the worker needs to store the enquiry later, as the form would be posted."""
+        data = {
+            name: self.cleaned_data[name]
+            for name in ("name", "email", "phone", "preferred_contact", "topic", "message")
+        }
+        data["treatment"] = self.cleaned_data["treatment"] or ""
+        data["consent"] = "on"
+        data["started"] = self.cleaned_data["started"]
+        data["submission_token"] = str(self.cleaned_data["submission_token"])
+        return data

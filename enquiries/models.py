@@ -248,3 +248,18 @@ class NotificationAttempt(models.Model):
 
     def __str__(self):
         return f"{self.notification}: {self.get_outcome_display()}"
+
+
+class PostCount(models.Model):
+    """Enquiry posts from one client in one window: the rate limit's counter.
+
+    Kept in the database, where nothing a visitor does can evict it (enquiries.throttling).
+    The key names a keyed hash of the client's address, never the address itself.
+    """
+
+    key = models.CharField(max_length=80, primary_key=True)
+    count = models.PositiveIntegerField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.count} post(s) until {self.expires_at:%H:%M}"

@@ -6,11 +6,15 @@ row per recipient; the worker (`manage.py notification_worker`, or one pass of
 
 1. Claim the next due row in a short transaction: `SELECT … FOR UPDATE SKIP LOCKED`
    on PostgreSQL, SQLite's write lock (taken when the transaction begins) otherwise,
-   so two workers never claim the same row. The claim lasts `CLAIM_SECONDS`, far
-   longer than a send can take with EMAIL_TIMEOUT on every socket operation; a
-   worker that dies leaves a claim that simply runs out.
+   so two workers never claim the same row. The claim is a lease of
+   NOTIFICATION_CLAIM_SECONDS (30), renewed every third of that while the send goes
+   on: a worker that dies (killed, or its machine gone) stops renewing, and another
+   worker sends the notification once the lease runs out, well within an urgent
+   enquiry's 5 minutes.
 2. Send outside any transaction: a hung mail server never holds a database lock
-   that enquiry posts would wait on.
+   that enquiry posts would wait on. Each socket operation is bounded by
+   EMAIL_TIMEOUT, and the whole send by `send_deadline()`: a server that answers a
+   byte at a time is cut off there, and the send counts as a temporary failure.
 3. Record the outcome, if the claim is still ours: sent; or a temporary failure
    (no connection, a timeout, a 4xx reply), retried after 30 s, 60 s, 120 s… up to
    NOTIFICATION_RETRY_CAP_SECONDS; or a 5xx refusal of this recipient, which fails
@@ -24,12 +28,13 @@ the enquirer wrote, how to reach them, or why an enquiry is urgent.
 import datetime
 import logging
 import smtplib
+import threading
 import time
 import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -38,11 +43,20 @@ from .models import Notification, NotificationAttempt
 
 logger = logging.getLogger(__name__)
 
-# Far longer than one send normally lasts: each socket operation is bounded by
-# EMAIL_TIMEOUT. (A server that dribbles one byte per timeout could outlast it; then the
-# notification may be sent twice, never not at all.)
-CLAIM_SECONDS = max(300, 30 * settings.EMAIL_TIMEOUT)
 RECORD_TRIES = 5
+# SMTP exchanges in one send at most (connect, EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA,
+# the message, QUIT), each bounded by EMAIL_TIMEOUT.
+EXCHANGES_PER_SEND = 10
+
+
+def claim_seconds():
+    """How long a claim lasts unless renewed."""
+    return settings.NOTIFICATION_CLAIM_SECONDS
+
+
+def send_deadline():
+    """Seconds after which a send still under way is cut off."""
+    return EXCHANGES_PER_SEND * settings.EMAIL_TIMEOUT
 
 
 def deliver_due(*, limit=None):
@@ -58,8 +72,10 @@ def deliver_due(*, limit=None):
 
 def deliver(notification):
     """Send one claimed notification and record what happened: "sent", "retry" or "failed"."""
+    message = _message(notification)
     try:
-        sent = _message(notification).send()
+        with _Lease(notification, message.connection):
+            sent = message.send()
     except Exception as error:  # every failure is classified and recorded, none is lost
         outcome, description = classify(error, notification.recipient)
     else:
@@ -145,9 +161,63 @@ def _claim_next():
         if notification is None:
             return None
         notification.claim = uuid.uuid4()
-        notification.claimed_until = now + datetime.timedelta(seconds=CLAIM_SECONDS)
+        notification.claimed_until = now + datetime.timedelta(seconds=claim_seconds())
         notification.save(update_fields=["claim", "claimed_until"])
     return notification
+
+
+class _Lease:
+    """Keep a claim while its send goes on, and cut the send off at its deadline.
+
+    A thread of its own renews the claim every third of `claim_seconds()`, through its
+    own database connection (opened only if a send lasts that long). Past
+    `send_deadline()` it shuts the mail server's socket (enquiries.mail.EmailBackend,
+    the default), so the send fails at once and is recorded as a temporary failure.
+    """
+
+    def __init__(self, notification, connection):
+        self.notification = notification
+        self.connection = connection  # the email backend, whose socket may be shut
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._keep, name="notification lease")
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.done.set()
+        self.thread.join()
+
+    def _keep(self):
+        began = time.monotonic()
+        try:
+            while not self.done.wait(claim_seconds() / 3):
+                if time.monotonic() - began > send_deadline():
+                    self._cut_off()
+                self._renew()
+        finally:
+            connections.close_all()  # this thread's own
+
+    def _renew(self):
+        until = timezone.now() + datetime.timedelta(seconds=claim_seconds())
+        try:
+            Notification.objects.filter(
+                pk=self.notification.pk, claim=self.notification.claim
+            ).update(claimed_until=until)
+        except DatabaseError as error:  # the next renewal may get through
+            logger.warning("Notification %s: claim not renewed (%s).", self.notification.pk, error)
+            close_old_connections()
+
+    def _cut_off(self):
+        cut_off = getattr(self.connection, "cut_off", None)  # enquiries.mail.EmailBackend
+        if cut_off is not None:
+            logger.warning(
+                "Notification %s: the mail server took over %s s; cutting it off.",
+                self.notification.pk,
+                send_deadline(),
+            )
+            cut_off()
 
 
 def _record(notification, outcome, description):

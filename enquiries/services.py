@@ -13,7 +13,7 @@ from .routing import recipients_for
 
 
 @sensitive_variables("form", "enquiry")
-def enquiry_submit(*, form):
+def enquiry_submit(*, form, reference=None, sent_at=None):
     """Store the enquiry and, in the same transaction, one outbox row per staff recipient.
 
     Nothing here talks to the mail server: the notification worker delivers the rows
@@ -22,6 +22,10 @@ def enquiry_submit(*, form):
     A second post of the same form with the same content (double click, back and
     resubmit) returns the enquiry the first one stored. The same form posted again
     with different content is a new enquiry and is stored as one.
+
+    An enquiry held during a database outage (enquiries.hold) is stored later with the
+    `reference` its sender was given, dated when it was sent (`sent_at`), so that its
+    notifications are as overdue as they really are.
     """
     token = form.cleaned_data["submission_token"]
     existing = Enquiry.objects.filter(submission_token=token).first()
@@ -31,7 +35,7 @@ def enquiry_submit(*, form):
         token = uuid.uuid4()
     try:
         with transaction.atomic():
-            enquiry = _store(form, token)
+            enquiry = _store(form, token, reference=reference, sent_at=sent_at or timezone.now())
     except IntegrityError:
         # Two identical posts raced; the other one stored it.
         existing = Enquiry.objects.filter(submission_token=token).first()
@@ -48,16 +52,19 @@ def _same_content(enquiry, form):
     )
 
 
-def _store(form, token):
+def _store(form, token, *, reference, sent_at):
     enquiry = form.save(commit=False)
     enquiry.submission_token = token
-    enquiry.consented_at = timezone.now()
+    if reference:
+        enquiry.reference = reference
+    enquiry.created_at = enquiry.consented_at = sent_at
     enquiry.is_urgent = mentions_crisis(enquiry.message)
     enquiry.treatment_title = enquiry.treatment.title if enquiry.treatment else ""
     enquiry.save()
-    StatusChange.objects.create(enquiry=enquiry, to_status=enquiry.status)
+    StatusChange.objects.create(enquiry=enquiry, to_status=enquiry.status, changed_at=sent_at)
     Notification.objects.bulk_create(
-        Notification(enquiry=enquiry, recipient=address) for address in recipients_for(enquiry)
+        Notification(enquiry=enquiry, recipient=address, created_at=sent_at)
+        for address in recipients_for(enquiry)
     )
     return enquiry
 

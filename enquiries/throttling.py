@@ -1,29 +1,31 @@
-"""A per-client limit on enquiry posts, counted in Django's shared cache.
+"""A per-client limit on enquiry posts, counted in the database.
 
-The cache is shared by every process and server (the database table, or Redis with
-REDIS_URL), so the limit holds across them. Counts are kept per fixed window, under
-a key that names the window, so an expiry can never be reset by a later increment.
-Increments are atomic: Redis's INCR is; on the database cache, the read and write
-run under a lock (an advisory lock on PostgreSQL, the write lock that SQLite takes
-when the transaction starts). Clients are keyed by a keyed hash of their address:
-the address itself is never stored.
+Counts live in their own table (`PostCount`), shared by every process and server,
+where nothing a visitor can do evicts them: not a cache that pages or made-up
+searches could fill (Redis evicts under memory pressure, Django's database cache culls
+a third of its rows when full). Counts are kept per fixed window, under a key that
+names the window, so an expiry can never be reset by a later increment. Each post is
+one atomic upsert (`INSERT … ON CONFLICT … DO UPDATE … RETURNING`), on PostgreSQL and
+SQLite alike. Clients are keyed by a keyed hash of their address: the address itself
+is never stored.
 
-If the cache cannot be reached, the post is let through and the failure logged:
-losing what a person wrote is worse than a few minutes without a limit.
+If the database cannot be reached, the post is let through and the failure logged:
+losing what a person wrote is worse than a few minutes without a limit. (It cannot be
+stored then either: enquiries.hold counts what it holds itself.)
 """
 
+import datetime
 import hashlib
 import hmac
 import logging
 import time
 
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.db import DatabaseCache
-from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from .models import PostCount
 
 logger = logging.getLogger(__name__)
 
@@ -33,19 +35,24 @@ def client_address(request):
     return import_string(settings.CLIENT_ADDRESS_FUNCTION)(request)
 
 
-def _client_digest(request):
+def client_digest(request):
     return hmac.new(
         settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
     ).hexdigest()[:32]
 
 
+def window_key(request):
+    """The client's counter for the window now running, and how long it must be kept."""
+    window = settings.ENQUIRY_RATE_LIMIT[1]
+    return f"enquiry-posts:{client_digest(request)}:{int(_now() // window)}", 2 * window
+
+
 def allow_post(request):
     """Count one post from this client; False once it is over the limit for the window."""
-    limit, window = settings.ENQUIRY_RATE_LIMIT
-    key = f"enquiry-posts:{_client_digest(request)}:{int(_now() // window)}"
+    key, keep_seconds = window_key(request)
     try:
-        return _increment(key, timeout=2 * window) <= limit
-    except Exception as error:  # any cache failure: store the enquiry, say so in the log
+        return _increment(key, keep_seconds) <= settings.ENQUIRY_RATE_LIMIT[0]
+    except Exception as error:  # the database is away: store the enquiry, say so in the log
         logger.error(
             "Enquiry rate limit unavailable (%s: %s); post let through.",
             type(error).__name__,
@@ -58,39 +65,28 @@ def _now():
     return time.time()
 
 
-def _increment(key, timeout):
-    cache = caches["default"]
-    if isinstance(cache, RedisCache):
-        cache.add(key, 0, timeout=timeout)
-        return cache.incr(key)  # INCR: atomic, and keeps the key's expiry
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(key)])
-        count = (cache.get(key) or 0) + 1
-        cache.set(key, count, timeout=timeout)
-        return count
-
-
-def _lock_id(key):
-    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+def _increment(key, keep_seconds):
+    table, key_column, count_column, expires_column = (
+        connection.ops.quote_name(name)
+        for name in (PostCount._meta.db_table, "key", "count", "expires_at")
+    )
+    expires_at = timezone.now() + datetime.timedelta(seconds=keep_seconds)
+    # Its own transaction (a savepoint inside another): a failure here spoils nothing else.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_column}, {count_column}, {expires_column}) "
+            f"VALUES (%s, 1, %s) ON CONFLICT ({key_column}) "
+            f"DO UPDATE SET {count_column} = {table}.{count_column} + 1 "
+            f"RETURNING {count_column}",
+            [key, expires_at],
+        )
+        return cursor.fetchone()[0]
 
 
 def purge_expired_counts():
-    """Delete expired counts from the database cache; Redis expires its keys itself.
-
-    Django's database cache removes expired rows only when the table grows past its
-    size limit; the privacy notice says counts are discarded soon after.
-    """
-    cache = caches["default"]
-    if not isinstance(cache, DatabaseCache):
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {connection.ops.quote_name(cache._table)} WHERE expires < %s",
-            [timezone.now()],
-        )
-        return cursor.rowcount
+    """Delete counts whose window is long over (daily, with purge_enquiries)."""
+    deleted, _ = PostCount.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted
 
 
 def window_minutes():

@@ -1,29 +1,37 @@
 """Answer anonymous GET and HEAD requests for public pages from the page cache.
 
 A request can be answered from the cache if it is a GET or HEAD from someone without a
-session: anyone signed in, or with session data such as the enquiry thank-you, always
-gets a fresh page. A session cookie that names no session (made up, or long expired)
-counts as none, so sending one cannot force a fresh render. The key holds the release
-fingerprint, the content version read from the database, today's date, and the page's
-address with only the query parameters a public page reads (PAGE_CACHE_QUERY_PARAMETERS):
-any committed content change, deploy or new day makes the next request render afresh,
-and made-up parameters cannot fill the cache with copies. A hit costs the version
+session: anyone signed in always gets a fresh page. A session cookie that names no
+session (made up, or long expired) counts as none, so sending one cannot force a fresh
+render. The key holds the release fingerprint, the content version read from the
+database, today's date, and the page's address without its query string: any committed
+content change, deploy or new day makes the next request render afresh, and made-up
+parameters cannot fill the cache with copies. A page asked for with a parameter it
+reads (PAGE_CACHE_QUERY_PARAMETERS: the search's q) is rendered afresh and never stored,
+as anyone could otherwise fill the cache with made-up values. A hit costs the version
 query and, unless this process holds the page, one cache read: no user, lockout or
 template work happens.
 
 A rendered answer is stored only when its view marked it public (`public_page`), it
 is a 200, it sets no cookie and used no CSRF token. Every other answer that may be
 personal is marked `private, no-store`, so no proxy or browser keeps it.
+
+When the database cannot be read, the version is unknown: the newest stored copy of
+the page is served instead (`X-Page-Cache: stale`), and for a few seconds after such a
+failure the database is not asked again, so that visitors do not each wait for it. A
+page with no stored copy raises the database's error, which becomes the 503 page
+(atma_site.errors). Once the version can be read again, pages are current again.
 """
 
 import hashlib
 import logging
+import time
 import urllib.parse
 from importlib import import_module
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -35,6 +43,10 @@ from .store import StoredPage, page_store
 logger = logging.getLogger(__name__)
 
 STATUS_HEADER = "X-Page-Cache"
+# What a database that cannot be reached raises (rather than one that answers an error).
+UNREACHABLE = (OperationalError, InterfaceError)
+# After the database failed, serve stored copies this long before asking it again.
+DATABASE_RETRY_SECONDS = 2
 
 
 class PageCacheMiddleware:
@@ -42,18 +54,34 @@ class PageCacheMiddleware:
         self.get_response = get_response
         self.fingerprint = release_fingerprint()  # at start-up: the code this process runs
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
+        self._database_down_until = 0.0
 
     def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self._uncached(request, personal=False)
         has_session = self._has_session(request)
-        key = None if has_session else self._key(request)
-        if key is None:
-            response = self.get_response(request)
-            if "public" in response.get("Cache-Control", ""):
-                response[STATUS_HEADER] = "bypass"
-            _keep_private(request, response, personal=has_session)
-            return response
+        if has_session:
+            return self._uncached(request, personal=True)
+        address = self._address(request)
+        if address is None:
+            return self._uncached(request, personal=has_session is None)
+        try:
+            version = self._version()
+        except UNREACHABLE:
+            stale = page_store().newest(address)
+            if stale is not None:
+                return _answer(request, stale, "stale")
+            raise  # the 503 page, without waiting on the database again
+        except DatabaseError as error:  # reachable, but the version is not there to read
+            logger.error("Page cache version unreadable (%s); rendering directly.", error)
+            return self._uncached(request, personal=False)
+        if has_session is None:  # the session store is unreadable, the database is not
+            return self._uncached(request, personal=True)
+        if version is None:  # the version row is missing (after a flush)
+            return self._uncached(request, personal=False)
+        key = f"{self.fingerprint}:{version}:{timezone.localdate():%Y%m%d}:{address}"
         store = page_store()
-        stored = store.get(key)
+        stored = store.get(key, address=address)
         if stored is not None:
             return _answer(request, stored, "hit")
         response = self.get_response(request)
@@ -61,49 +89,60 @@ class PageCacheMiddleware:
             _keep_private(request, response)
             return response
         stored = _stored_page(response)
-        store.set(key, stored)
+        store.set(key, stored, address=address)
         return _answer(request, stored, "miss")
 
+    def _uncached(self, request, *, personal):
+        response = self.get_response(request)
+        if "public" in response.get("Cache-Control", "") and request.method in ("GET", "HEAD"):
+            response[STATUS_HEADER] = "bypass"
+        _keep_private(request, response, personal=personal)
+        return response
+
     def _has_session(self, request):
+        """True, False, or None when the session store cannot be read."""
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if not session_key:
             return False
         try:
             return self.session_store().exists(session_key)
-        except Exception:  # the session store is unreadable: stay on the safe side
-            return True
-
-    def _key(self, request):
-        if request.method not in ("GET", "HEAD"):
+        except Exception:  # the session store is unreadable: no page is stored for them
             return None
+
+    def _address(self, request):
+        """The page's address as the cache knows it, or None if it must not be stored."""
         try:
             host = request.get_host()
         except DisallowedHost:
             return None  # Django answers 400 itself
+        if _reads_a_parameter(request):
+            return None
+        address = f"{request.scheme}://{host}{request.path}"
+        return hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+
+    def _version(self):
+        if time.monotonic() < self._database_down_until:
+            raise OperationalError("The database was unreachable moments ago.")
         try:
-            version = current_version(connection)
-        except DatabaseError as error:
-            logger.error("Page cache version unreadable (%s); rendering directly.", error)
-            return None
-        if version is None:
-            return None
-        address = f"{request.scheme}://{host}{request.path}?{_significant_query(request)}"
-        digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
-        return f"{self.fingerprint}:{version}:{timezone.localdate():%Y%m%d}:{digest}"
+            return current_version(connection)
+        except UNREACHABLE as error:
+            self._database_down_until = time.monotonic() + DATABASE_RETRY_SECONDS
+            logger.error(
+                "Database unreachable (%s); serving stored pages for %s s.",
+                error,
+                DATABASE_RETRY_SECONDS,
+            )
+            raise
 
 
-def _significant_query(request):
+def _reads_a_parameter(request):
     wanted = settings.PAGE_CACHE_QUERY_PARAMETERS.get(request.path, ())
-    if not wanted:
-        return ""
-    pairs = [
-        (name, value)
+    return bool(wanted) and any(
+        name in wanted and value
         for name, value in urllib.parse.parse_qsl(
             request.META.get("QUERY_STRING", ""), keep_blank_values=True
         )
-        if name in wanted
-    ]
-    return urllib.parse.urlencode(sorted(pairs))
+    )
 
 
 def _storable(request, response):

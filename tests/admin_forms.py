@@ -3,9 +3,9 @@
 import lxml.html
 
 
-def form_values(response, field="title"):
+def form_values(response, field="title", *, status=200):
     """The values of the page's main form (the one holding `field`), as a browser posts them."""
-    assert response.status_code == 200, response.status_code
+    assert response.status_code == status, response.status_code
     document = lxml.html.fromstring(response.content.decode())
     form = next(f for f in document.forms if field in f.fields)
     textareas = {element.name for element in form.xpath(".//textarea")}

@@ -9,8 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from clinic import lifeline
 from pagecache.store import page_store
 from tests import staff_groups
+from tests.outage import DatabaseOutage
 from tests.ports import free_port
 from tests.staff_fixtures import editor, reviewer, second_editor, superuser  # noqa: F401
 
@@ -31,13 +33,14 @@ def _test_settings(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_page_cache(request):
-    """Each test starts with no page in this process's memory.
+    """Each test starts with no page (nor crisis numbers) in this process's memory.
 
     Pages in the shared cache (a database table here) vanish with each test's
     rollback. On PostgreSQL the content-version triggers fire at commit, which a
     test's rolled-back transaction never reaches; there they are made to fire at once.
     """
     page_store().clear_local()
+    lifeline.forget()
     if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
         request.getfixturevalue("_django_db_helper")
         if connection.vendor == "postgresql" and connection.in_atomic_block:
@@ -57,18 +60,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         staff_groups.keep_as_migrated()
 
 
-@pytest.fixture(scope="session")
-def redis_url():
-    """A Redis of the test session's own, on a free port, keeping nothing on disk.
+def start_redis(*config):
+    """A Redis of the test's own on a free port, keeping nothing on disk: (process, url).
 
     Never a shared server's database: the machine's Redis may hold other work.
+    `config` is more redis-server options, such as "--maxmemory", "2mb".
     """
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(binary).exists():
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     port = free_port()
     server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        + list(config),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -82,9 +86,41 @@ def redis_url():
     else:
         server.kill()
         pytest.skip(f"redis-server did not start on port {port}")
-    yield f"redis://127.0.0.1:{port}/0"
+    return server, f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The test session's own Redis (see `start_redis`)."""
+    server, url = start_redis()
+    yield url
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture
+def small_redis():
+    """`small_redis(policy)`: a Redis of this test's own with 2 MB of memory (about 1 MB
+    beyond its own needs) and the given maxmemory-policy; its URL."""
+    servers = []
+
+    def start(policy):
+        server, url = start_redis("--maxmemory", "2mb", "--maxmemory-policy", policy)
+        servers.append(server)
+        return url
+
+    yield start
+    for server in servers:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def database_outage(transactional_db):
+    """`.cut()` takes the database away, `.restore()` brings it back (tests/outage.py)."""
+    outage = DatabaseOutage()
+    yield outage
+    outage.end()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import enquiry_data
+from tests.outage import outage_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,8 @@ def _pages(client):
     pages["/enquire/ (errors)"] = client.post("/enquire/", enquiry_data(message="")).content
     thanks = client.post("/enquire/", enquiry_data(), follow=True)
     pages["/enquire/thanks/"] = thanks.content
+    for name, response in outage_pages().items():
+        pages[f"{name} (without the database)"] = response.content
     return pages
 
 

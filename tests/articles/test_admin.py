@@ -142,3 +142,24 @@ def test_reference_admin_links_the_sections_citing_it(staff_client):
     assert citing.exists()
     for section in citing:
         assert f"/admin/articles/section/{section.pk}/change/" in html
+
+
+def test_a_section_keeps_its_leading_indentation_a_code_block(staff_client, client):
+    """Four spaces begin a Markdown code block; a saved section must keep them."""
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    body = "    dose = weight * 0.5\n    print(dose)\n\nThen a paragraph.  \nWith a break."
+    response = staff_client.post("/admin/articles/section/add/", _section_form(article, body))
+    assert response.status_code == 302
+    publish_pending(article)
+    section = Section.objects.get(anchor="new-section")
+    assert section.body == body
+    assert "<pre><code>dose = weight * 0.5" in section.body_html
+    assert "<br" in section.body_html, "two trailing spaces are a line break"
+    assert "<pre><code>dose" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_section_of_only_spaces_is_still_refused_as_empty(staff_client):
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    response = staff_client.post("/admin/articles/section/add/", _section_form(article, "   \n "))
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()

@@ -2,12 +2,14 @@
 
 Each recipient can be accepted, greylisted (451 at RCPT) or refused (550 at RCPT). A
 second kind of server accepts connections and never says a word, as a hung mail
-server does.
+server does; a third says its greeting one byte at a time, never finishing it.
 """
 
 import asyncio
 import email
 import socket
+import threading
+import time
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
@@ -34,6 +36,7 @@ class ScriptedHandler:
     rcpt_commands: int = 0
     delay: float = 0.0  # seconds to think before accepting a message
     data_answer: str = ""  # an SMTP reply to give at DATA instead of accepting
+    data_commands: int = 0  # messages begun (DATA received), accepted or not
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.rcpt_commands += 1
@@ -46,6 +49,7 @@ class ScriptedHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        self.data_commands += 1
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.data_answer:
@@ -94,3 +98,43 @@ class SendsNothingBackend:
 
     def send_messages(self, email_messages):
         return 0
+
+
+class DribblingSmtpServer:
+    """Greets each connection one byte every `interval` seconds and never ends the line:
+    no single read ever waits long enough to time out."""
+
+    def __init__(self, interval=0.1):
+        self.interval = interval
+
+    def __enter__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(8)
+        self.port = self.socket.getsockname()[1]
+        self.stopping = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def _accept(self):
+        while not self.stopping.is_set():
+            try:
+                client, _ = self.socket.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._dribble, args=(client,), daemon=True).start()
+
+    def _dribble(self, client):
+        with client:
+            for byte in b"220-" + b"x" * 5000:
+                if self.stopping.is_set():
+                    return
+                try:
+                    client.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(self.interval)
+
+    def __exit__(self, *exc_info):
+        self.stopping.set()
+        self.socket.close()

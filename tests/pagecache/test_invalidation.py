@@ -61,6 +61,7 @@ NEVER_ON_PUBLIC_PAGES = {
     "enquiries.RoutingRule": "who is emailed, staff only",
     "enquiries.Notification": "the staff email outbox",
     "enquiries.NotificationAttempt": "what the mail server said, staff only",
+    "enquiries.PostCount": "the enquiry rate limit's counts",
     "pagecache.ContentVersion": "the version itself",
     "publishing.Revision": "drafts waiting for review; publishing one writes the watched rows",
     "publishing.ScheduleProblem": "failed scheduled steps, for staff and monitoring only",

@@ -80,3 +80,30 @@ def test_the_background_worker_takes_a_page_down_on_time(committed_seed):
     assert seen_before_time == [Article.Status.PUBLISHED]
     assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
     assert took < 20
+
+
+def test_a_take_down_keeps_to_its_second_while_the_mail_server_hangs(committed_seed, settings):
+    """Publishing runs beside mail delivery, not after it: the worker is stuck on a mail
+    server that never answers when the take-down time comes, and the page comes down on
+    time all the same."""
+    from tests.enquiries.smtp import HungSmtpServer
+    from tests.factories import make_enquiry
+
+    make_enquiry(recipients=["desk@clinic.example"])  # due: the worker starts on it at once
+    article = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    article.expires_at = timezone.now() + datetime.timedelta(seconds=1.5)
+    article.save()
+    seen_down_at = []
+
+    def down():
+        if Article.objects.get(pk=article.pk).status == Article.Status.DRAFT:
+            seen_down_at.append(timezone.now())
+        return bool(seen_down_at)
+
+    with HungSmtpServer() as server:
+        settings.EMAIL_BACKEND = "enquiries.mail.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+        settings.EMAIL_TIMEOUT = 3  # each wait on the hung server
+        run_worker_until(down)
+    late = (seen_down_at[0] - article.expires_at).total_seconds()
+    assert late < 1, f"taken down {late:.1f} s after its time"

@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from references.admin import ReferenceAdmin as PlainReferenceAdmin
 from references.admin import ReferenceForm
+from references.citations import CITATION_GROUP
 from references.models import Reference
 
 from .history import PlainWordsHistory, word_diff
@@ -43,7 +44,7 @@ class MarkdownEditor(AdminMarkdownxWidget):
     template_name = "articles/_markdown_editor.html"
 
     class Media:
-        js = ["js/markdown-image.js"]
+        js = ["js/markdown-image.js", "js/new-section-rows.js"]
         css = {"all": ["css/admin-editor.css"]}
 
     def get_context(self, name, value, attrs):
@@ -71,7 +72,18 @@ class SectionBodyWidget(MarkdownEditor):
         return attrs
 
 
+def unknown_keys_message(unknown):
+    return (
+        ("Unknown citation key: " if len(unknown) == 1 else "Unknown citation keys: ")
+        + ", ".join(f"@{key}" for key in unknown)
+        + ". Add the reference first, or correct the key."
+    )
+
+
 class SectionForm(forms.ModelForm):
+    """A section's fields. Citation keys no reference has are refused here; the form of an
+    article's sections reads the reference keys once for all of them (`known_keys`)."""
+
     body = forms.CharField(
         widget=SectionBodyWidget,
         strip=False,  # as MARKDOWN_EDITOR
@@ -82,7 +94,8 @@ class SectionForm(forms.ModelForm):
         model = Section
         fields = ["article", "position", "level", "heading", "anchor", "body"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, known_keys=None, **kwargs):
+        self.known_keys = known_keys
         super().__init__(*args, **kwargs)
         self.fields["position"].required = False
         self.fields[
@@ -93,6 +106,15 @@ class SectionForm(forms.ModelForm):
 
     def clean_position(self):
         return self.cleaned_data.get("position") or 0
+
+    def clean(self):
+        cleaned = super().clean()
+        if "body" in cleaned and "body" not in self.errors:
+            self.instance.body = cleaned["body"]
+            unknown = self.instance.unknown_citation_keys(self.known_keys)
+            if unknown:
+                self.add_error("body", unknown_keys_message(unknown))
+        return cleaned
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -182,10 +204,64 @@ class PageAdmin(PlainWordsHistory, SimpleHistoryAdmin):
         return obj.next_review_on
 
 
-class SectionFormSet(BaseInlineFormSet):
+class LoadedRowChoiceField(forms.ModelChoiceField):
+    """A row's id on an inline form, found among the rows the formset has already read."""
+
+    def __init__(self, *args, lookup, **kwargs):
+        self.lookup = lookup
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        row = self.lookup(str(value)) if str(value).isdigit() else None
+        return row if row is not None else super().to_python(value)
+
+
+class LoadedRowsFormSet(BaseInlineFormSet):
+    """An inline formset whose rows are read once: each posted row is found among them, not
+    asked of the database one by one, so saving a page costs the same however many rows."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get(self._pk_field.name)
+        if isinstance(field, forms.ModelChoiceField):
+            form.fields[self._pk_field.name] = LoadedRowChoiceField(
+                field.queryset,
+                lookup=self._loaded_row,
+                initial=field.initial,
+                required=False,
+                widget=field.widget,
+            )
+
+    def _loaded_row(self, pk):
+        if not hasattr(self, "_rows_by_id"):
+            self._rows_by_id = {str(row.pk): row for row in self.get_queryset()}
+        return self._rows_by_id.get(pk)
+
+
+class SectionFormSet(LoadedRowsFormSet):
     """An article's sections on its own form. A section whose anchor is left empty gets one
     made from its heading, unique within the article ("risks", "risks-2"), and one whose
     position is left empty or 0 comes where it stands on the form."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "known_keys": self.known_reference_keys()}
+
+    def known_reference_keys(self):
+        """The stored references among those the posted sections cite: read once."""
+        if not self.is_bound:
+            return None
+        if not hasattr(self, "_known_keys"):
+            cited = set()
+            for name, value in self.data.items():
+                if name.startswith(f"{self.prefix}-") and name.endswith("-body"):
+                    for group in CITATION_GROUP.findall(value):
+                        cited |= {key.strip().lstrip("@") for key in group.split(";")}
+            self._known_keys = set(
+                Reference.objects.filter(key__in=cited).values_list("key", flat=True)
+            )
+        return self._known_keys
 
     def clean(self):
         kept = [
@@ -265,7 +341,7 @@ class KeyPointForm(forms.ModelForm):
         return text
 
 
-class KeyPointFormSet(BaseInlineFormSet):
+class KeyPointFormSet(LoadedRowsFormSet):
     """Three to six key points, or none yet (the page is then flagged for review). Each
     leads to one of the page's sections: `links` are given, or else `stored_links()`."""
 

@@ -372,17 +372,21 @@ class Section(models.Model):
                     f"publisher's own voice). Check the paragraph starting “{unclosed[0]}”."
                 }
             )
-        unknown = Reference.objects.unknown_keys(cited_keys(render_markdown(self.body)))
-        if unknown:
-            raise ValidationError(
-                {
-                    "body": (
-                        "Unknown citation key: " if len(unknown) == 1 else "Unknown citation keys: "
-                    )
-                    + ", ".join(f"@{key}" for key in unknown)
-                    + ". Add the reference first, or correct the key."
-                }
-            )
+        # Citation keys no reference has are refused by the section's form, which can read
+        # the references once for all the sections it holds (articles.admin.SectionForm).
+
+    def unknown_citation_keys(self, known_keys=None):
+        """The keys the body cites that no reference has. `known_keys`: the keys of stored
+        references, when a form of many sections has read them once for all."""
+        keys = cited_keys(render_markdown(self.body))
+        if known_keys is None:
+            return Reference.objects.unknown_keys(keys)
+        return [key for key in keys if key not in known_keys]
+
+    def validate_constraints(self, exclude=None):
+        # The level's choices already allow only 2 or 3: no need to ask the database for each
+        # section of a form.
+        return super().validate_constraints(exclude={*(exclude or ()), "level"})
 
 
 class KeyPoint(models.Model):

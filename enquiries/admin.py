@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from .models import (
     Enquiry,
@@ -92,9 +93,14 @@ class OverdueNotificationsMixin:
         return super().changelist_view(request, extra_context)
 
 
+def urgent_label(is_urgent):
+    """Urgent in words and red, where a glance must catch it; nothing for the others."""
+    return format_html('<span class="urgent-label">{}</span>', "Urgent") if is_urgent else ""
+
+
 @admin.register(Enquiry)
 class EnquiryAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
-    list_display = ["reference", "created_at", "topic", "is_urgent", "status", "assigned_to"]
+    list_display = ["reference", "urgent", "created_at", "topic", "status", "assigned_to"]
     list_filter = ["status", "topic", "is_urgent", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["reference", "name", "email", "phone"]
     list_select_related = ["assigned_to"]
@@ -104,7 +110,7 @@ class EnquiryAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
     readonly_fields = [
         "reference",
         "created_at",
-        "is_urgent",
+        "urgent",
         "name",
         "email",
         "phone",
@@ -122,7 +128,7 @@ class EnquiryAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
                 "fields": [
                     "reference",
                     "created_at",
-                    "is_urgent",
+                    "urgent",
                     "topic",
                     "treatment_title",
                     "message",
@@ -134,6 +140,10 @@ class EnquiryAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # enquiries come from the public form only
+
+    @admin.display(description="urgent", ordering="-is_urgent")
+    def urgent(self, enquiry):
+        return urgent_label(enquiry.is_urgent)
 
     def has_export_permission(self, request):
         return request.user.has_perm("enquiries.export_enquiry")
@@ -213,6 +223,7 @@ class NotificationAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
 
     list_display = [
         "about",
+        "urgent",
         "recipient",
         "status",
         "attempts",
@@ -230,6 +241,10 @@ class NotificationAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="urgent", ordering="-enquiry__is_urgent")
+    def urgent(self, notification):
+        return urgent_label(notification.is_urgent)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -19,6 +19,15 @@ class RevisionQuerySet(models.QuerySet):
         """The page's newest revision, or None."""
         return self.of(page).first()
 
+    def newest_per_page(self):
+        """Each page's newest revision: where each page's editing stands."""
+        newest = (
+            Revision.objects.values("content_type", "object_id")
+            .annotate(newest=models.Max("id"))
+            .values("newest")
+        )
+        return self.filter(id__in=newest).order_by("-id")
+
 
 class Revision(models.Model):
     """One saved version of a whole page: an article with its sections, or a topic page with
@@ -117,3 +126,51 @@ class ScheduleProblem(models.Model):
 
     def __str__(self):
         return f"{self.get_step_display()} failed for {self.page}: {self.reason}"
+
+
+class StaffProfile(models.Model):
+    """What a staff member is called where the public sees their work: a clinical reviewer's
+    name and credentials, given once and offered on every approval."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    name = models.CharField(
+        "name as patients see it", max_length=120, help_text="For example Jane Doe."
+    )
+    credentials = models.CharField(
+        max_length=80, blank=True, help_text="For example MD, or RN, PMHNP. Shown after the name."
+    )
+
+    def __str__(self):
+        return self.credit
+
+    @property
+    def credit(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+class ReviewComment(models.Model):
+    """A clinical reviewer's comment on one section, given when sending a change back, shown
+    to the editor beside that section until they mark it resolved."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="comments")
+    # The section it is about: by id, or (a section the revision adds) by anchor.
+    section_id = models.PositiveBigIntegerField(null=True, blank=True)
+    anchor = models.SlugField(max_length=100, blank=True)
+    heading = models.CharField(max_length=200, blank=True)
+    text = models.TextField(max_length=5000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"On “{self.heading or 'Introduction'}”: {self.text[:60]}"

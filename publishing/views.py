@@ -7,12 +7,7 @@ from articles.views import ArticlePreviewView
 from topics.models import TopicPage
 from topics.views import TopicPreviewView
 
-from .models import Revision
 from .pages import ARTICLE_POINTS, TOPIC_POINTS, kind_of
-
-
-def _revision(view):
-    return get_object_or_404(Revision, pk=view.kwargs["revision"])
 
 
 class ArticleContentPreview(ArticlePreviewView):
@@ -50,18 +45,19 @@ class ArticleContentPreview(ArticlePreviewView):
 
 
 class ArticleRevisionPreview(ArticleContentPreview):
-    def get_object(self, queryset=None):
-        self.revision = _revision(self)
-        self.kwargs["pk"] = self.revision.object_id
-        return super().get_object(queryset)
+    """A revision of an article as patients would see it; `revision` is given, read once."""
+
+    revision = None
 
     def get_content(self):
         return self.revision.content
 
 
 class TopicRevisionPreview(TopicPreviewView):
+    revision = None
+
     def get_object(self, queryset=None):
-        revision = _revision(self)
+        revision = self.revision
         page = get_object_or_404(TopicPage, pk=revision.object_id)
         self.section_ids = revision.content["sections"]
         self.revision_content = revision.content
@@ -79,9 +75,8 @@ class TopicRevisionPreview(TopicPreviewView):
         ]
 
 
-def revision_preview(request, pk):
-    revision = get_object_or_404(Revision, pk=pk)
-    view = (
-        ArticleRevisionPreview if revision.content_type.model == "article" else TopicRevisionPreview
-    )
-    return view.as_view()(request, pk=pk, revision=pk)
+def revision_preview(request, revision):
+    """The preview of `revision` (already read, with its content type)."""
+    if revision.content_type.model == "article":
+        return ArticleRevisionPreview.as_view(revision=revision)(request, pk=revision.object_id)
+    return TopicRevisionPreview.as_view(revision=revision)(request, pk=revision.object_id)

@@ -31,7 +31,7 @@ from enquiries.services import notify_staff
 
 from .errors import EditConflict, WorkflowError
 from .images import images_no_longer_stored, remove_unused_later
-from .models import Revision, ScheduleProblem
+from .models import ReviewComment, Revision, ScheduleProblem
 from .pages import KINDS, kind_of
 
 __all__ = ["EditConflict", "WorkflowError"]
@@ -151,7 +151,8 @@ def save_draft(page, content, *, user, based_on=None, choices=None, choices_agai
                 choices = None  # made against another save: the editor must see this one
             content = _merged(page, based_on, latest, content, choices)
             merged_with = latest
-        return _keep(page, content, user=user, merged_with=merged_with)
+        previous = latest or ensure_baseline(page)
+        return _keep(page, content, user=user, merged_with=merged_with, previous=previous)
 
 
 def _merged(page, based_on, latest, mine, choices):
@@ -235,9 +236,10 @@ def _page_showing(row):
 
 
 def ensure_baseline(page):
-    """Keep the page as it stands before its first revision, so that change can be undone."""
+    """Keep the page as it stands before its first revision, so that change can be undone.
+    Returns that revision, if it was made now."""
     if not Revision.objects.of(page).exists():
-        Revision.objects.create(
+        return Revision.objects.create(
             page=page,
             content=kind_of(page).snapshot(page),
             summary=BASELINE_SUMMARY,
@@ -245,12 +247,12 @@ def ensure_baseline(page):
         )
 
 
-def _keep(page, content, *, user, restored_from=None, merged_with=None):
+def _keep(page, content, *, user, restored_from=None, merged_with=None, previous=None):
     """Inside a step, the page locked: store `content` as the newest revision (and, for a
-    page not live, in its rows)."""
+    page not live, in its rows). `previous`: the newest revision, if the step has read it."""
     kind = kind_of(page)
-    ensure_baseline(page)
-    previous = latest_revision(page)
+    if previous is None:
+        previous = latest_revision(page) or ensure_baseline(page)
     if not is_live(page):
         _apply(page, content)  # a draft page's rows are its working copy
         content = kind.snapshot(page)
@@ -344,11 +346,17 @@ def approve(revision, *, reviewer, credit, next_review_on=None, undo_confirmed=F
         return _publish(page, revision, by=reviewer)
 
 
-def send_back(revision, *, reviewer, comment):
+def send_back(revision, *, reviewer, comment, section_comments=()):
+    """Return a change to its editor with the reviewer's comment, and comments on particular
+    sections (`section_comments`: (section id or None, anchor, heading, text) each), which
+    the editor sees beside those sections until they mark them resolved."""
     if not may_review(reviewer):
         raise WorkflowError(_("Only a clinical reviewer may send changes back."))
     comment = comment.strip()
-    if not comment:
+    section_comments = [
+        (i, a, h, text.strip()) for i, a, h, text in section_comments if text.strip()
+    ]
+    if not comment and not section_comments:
         raise WorkflowError(_("Say what needs changing, for the editor."))
     with transaction.atomic():
         _lock(revision.page)
@@ -358,6 +366,17 @@ def send_back(revision, *, reviewer, comment):
         revision.reviewed_by, revision.reviewed_at = reviewer, timezone.now()
         revision.review_comment = comment
         revision.save()
+        ReviewComment.objects.bulk_create(
+            ReviewComment(
+                revision=revision,
+                section_id=section_id,
+                anchor=anchor or "",
+                heading=heading or "",
+                text=text,
+                created_by=reviewer,
+            )
+            for section_id, anchor, heading, text in section_comments
+        )
         if revision.submitted_by and revision.submitted_by.email:
             notify_staff(
                 recipients=[revision.submitted_by.email],
@@ -365,6 +384,18 @@ def send_back(revision, *, reviewer, comment):
                 admin_path=revision_url(revision),
             )
         return revision
+
+
+def resolve_comments(page, comment_ids, *, user):
+    """Mark reviewers' comments on the page's sections resolved (the editor dealt with them)."""
+    ids = [int(pk) for pk in comment_ids if str(pk).isdigit()]
+    if not ids:
+        return 0
+    with transaction.atomic():
+        page = _lock(page)
+        return ReviewComment.objects.filter(
+            pk__in=ids, revision__in=Revision.objects.of(page), resolved_at__isnull=True
+        ).update(resolved_by=user, resolved_at=timezone.now())
 
 
 def publish_without_review(revision, *, user, reason, undo_confirmed=False):

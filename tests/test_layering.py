@@ -31,6 +31,7 @@ TAG_LIBRARIES = {
     "page_tags": "articles",
     "front_tags": "front",
     "publishing_tags": "publishing",
+    "enquiry_tags": "enquiries",
 }
 
 

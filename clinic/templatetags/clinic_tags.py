@@ -26,13 +26,25 @@ def breadcrumbs(current, *trail):
     return {"current": current, "trail": list(zip(trail[::2], trail[1::2], strict=True))}
 
 
-@register.inclusion_tag("admin/launch_checklist.html")
-def launch_checklist():
-    """What is still missing before launch: the "launch" system checks, for staff."""
+# Who can act on the launch checklist: those who edit content or the clinic's details.
+CHECKLIST_PERMISSIONS = (
+    "articles.change_article",
+    "topics.change_topicpage",
+    "clinic.change_clinicsettings",
+)
+
+
+@register.inclusion_tag("admin/launch_checklist.html", takes_context=True)
+def launch_checklist(context):
+    """What is still missing before launch (the "launch" system checks), for the staff who
+    can act on it."""
     from django.core.checks import run_checks
 
     from ..checks import LAUNCH
 
+    user = context["request"].user
+    if not any(user.has_perm(permission) for permission in CHECKLIST_PERMISSIONS):
+        return {"items": []}
     return {"items": run_checks(tags=[LAUNCH], include_deployment_checks=True)}
 
 

@@ -80,11 +80,48 @@ class ApproveForm(forms.Form):
 
 
 class SendBackForm(forms.Form):
+    """The reviewer's comment for the editor, and comments on particular sections (`sections`:
+    (section id or None, anchor, heading) of each section the revision has)."""
+
     comment = forms.CharField(
         label=gettext_lazy("What needs changing"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
+        required=False,
     )
+
+    def __init__(self, *args, sections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = list(sections)
+        for index, (_id, _anchor, heading) in enumerate(self.sections):
+            self.fields[f"section_{index}"] = forms.CharField(
+                label=_("On “%(heading)s”") % {"heading": heading or _("Introduction")},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=5000,
+                required=False,
+            )
+
+    def section_fields(self):
+        return [self[f"section_{index}"] for index in range(len(self.sections))]
+
+    def main_fields(self):
+        return [self["comment"]]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("comment", "").strip() and not self.section_comments():
+            raise ValidationError(
+                _("Say what needs changing, overall or on a section, for the editor."),
+                code="empty",
+            )
+        return cleaned
+
+    def section_comments(self):
+        return [
+            (section_id, anchor, heading, self.cleaned_data.get(f"section_{index}", ""))
+            for index, (section_id, anchor, heading) in enumerate(self.sections)
+            if self.cleaned_data.get(f"section_{index}", "").strip()
+        ]
 
 
 class PublishAnywayForm(forms.Form):

@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,7 +38,7 @@ from topics.models import TopicKeyPoint, TopicPage, TopicSection, TreatmentFact
 
 from .. import workflow
 from ..errors import EditConflict
-from ..models import Revision
+from ..models import ReviewComment, Revision
 from ..pages import (
     ARTICLE_POINTS,
     SAFETY_FIELDS,
@@ -59,35 +60,53 @@ SCHEDULE_FIELDS = ["go_live_at", "expires_at"]
 # What an editor is working on, read once per request -------------------------------------
 
 
-def editing(request, page):
-    """The page's newest revision and its content as editors see it (pending, or live),
-    read once per request whatever asks for it: the form, each inline, the save.
+class EditingState:
+    """Where a page's editing stands, for its form and its save, read once per request.
 
-    A posted form was made from the revision its edit token names, which may be older than
-    the newest if someone saved since: its rows are read as that revision had them (`form`),
-    so each posted row is the one the editor saw; the workflow then merges the saves."""
+    Showing the form (or adding a row on its own, which carries no token): the page's newest
+    revision (pending, or what is live). Saving it: the revision the form was made from,
+    which its edit token names; each posted row is found
+    as that revision had it, and the workflow, reading the newest revision once under its
+    lock, merges the save with anything saved since."""
+
+    def __init__(self, request, page):
+        kind = kind_of(page)
+        revisions = Revision.objects.of(page)
+        if request.method == "POST" and "edit_token" in request.POST:
+            posted = request.POST["edit_token"]
+            base = revisions.filter(pk=posted).first() if posted.isdigit() else None
+            self.token = str(base.pk) if base else "0"
+            self.pending = base if base and base.status != Revision.Status.PUBLISHED else None
+            self.content = kind.normalized(page, base.content) if base else kind.snapshot(page)
+            self.from_revision = base is not None
+        else:
+            latest = revisions.first()
+            self.token = str(latest.pk) if latest else "0"
+            self.pending = latest if latest and latest.status != Revision.Status.PUBLISHED else None
+            pending = self.pending
+            self.content = (
+                kind.normalized(page, pending.content) if pending else kind.snapshot(page)
+            )
+            self.from_revision = pending is not None
+        self.page = page
+
+    @cached_property
+    def comments(self):
+        """The reviewers' comments on the page not yet resolved."""
+        return list(
+            ReviewComment.objects.filter(
+                revision__in=Revision.objects.of(self.page), resolved_at__isnull=True
+            ).select_related("created_by__staff_profile")
+        )
+
+
+def editing(request, page):
+    """The page's EditingState, read once per request whatever asks: the form, each inline,
+    the save."""
     states = request.__dict__.setdefault("_publishing_editing", {})
     key = (type(page), page.pk)
     if key not in states:
-        kind = kind_of(page)
-        latest = workflow.latest_revision(page)
-        pending = latest if latest and latest.status != Revision.Status.PUBLISHED else None
-        content = kind.normalized(page, pending.content) if pending else kind.snapshot(page)
-        token = str(latest.pk) if latest else "0"
-        form_content = content
-        posted = request.POST.get("edit_token", "") if request.method == "POST" else token
-        if posted != token and latest:
-            revisions = Revision.objects.of(page)
-            base = posted.isdigit() and revisions.filter(pk=posted).first()
-            base = base or revisions.order_by("id").first()
-            form_content = kind.normalized(page, base.content)
-        states[key] = {
-            "token": token,
-            "pending": pending,
-            "content": content,
-            "form": form_content,
-            "posted_from_older": posted != token,
-        }
+        states[key] = EditingState(request, page)
     return states[key]
 
 
@@ -135,11 +154,24 @@ class PendingRowsInline:
 
 
 class PendingSectionsFormSet(PendingRowsFormSet, article_admins.SectionFormSet):
-    pass
+    """A page's sections, each with the reviewer's comments on it still open (shown beside
+    it by the inline's template)."""
+
+    def __init__(self, *args, comments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for form in self.forms:
+            section = form.instance
+            section.review_comments = [
+                c
+                for c in comments
+                if (c.section_id and c.section_id == section.pk)
+                or (not c.section_id and c.anchor and c.anchor == section.anchor)
+            ]
 
 
 class SectionInline(article_admins.SectionInline):
     formset = PendingSectionsFormSet
+    template = "admin/publishing/edit_inline/stacked_sections.html"
 
 
 class PendingKeyPointsFormSet(PendingRowsFormSet, article_admins.KeyPointFormSet):
@@ -231,7 +263,7 @@ class Revisioned:
         # The admin makes a new form class at every call: these are this request's.
         form.refusal = getattr(request, "_publishing_refusal", None)
         if obj is not None:
-            form.opened_at = editing(request, self.page_of(obj))["token"]
+            form.opened_at = editing(request, self.page_of(obj)).token
         return form
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -268,7 +300,57 @@ class Revisioned:
             choices_against=request.POST.get("merge_against"),
         )
         request._publishing_saved = revision
+        self.after_save(request, page)
         return revision
+
+    def after_save(self, request, page):
+        """What the editor asked for with their save: comments resolved, the draft submitted."""
+        workflow.resolve_comments(page, request.POST.getlist("resolve_comment"), user=request.user)
+        if "_save_and_submit" in request.POST:
+            if not request.user.has_perm("publishing.submit_revision"):
+                raise PermissionDenied
+            workflow.submit(page, user=request.user)
+            request._publishing_submitted = True
+
+    def review_state(self, request, obj):
+        """Where the page's review stands, for the top of its form, and the next step."""
+        page = self.page_of(obj)
+        state = editing(request, page)
+        pending = state.pending
+        may_submit = request.user.has_perm("publishing.submit_revision")
+        return {
+            "pending": pending,
+            "sent_back": pending
+            if pending and pending.status == Revision.Status.SENT_BACK
+            else None,
+            "comments": self.comments_on_top(request, obj, state.comments),
+            "may_submit": may_submit
+            and pending is not None
+            and pending.status in (Revision.Status.DRAFT, Revision.Status.SENT_BACK)
+            and request.method == "GET",
+            "may_save_and_submit": may_submit,
+        }
+
+    def comments_on_top(self, request, obj, comments):
+        """The reviewer's comments not shown beside a section of the form."""
+        return comments
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["review_state"] = self.review_state(request, obj)
+        elif self.has_submit_permission(request):
+            context["review_state"] = {"may_save_and_submit": False}
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("publishing.submit_revision")
+
+    def submitted_response(self, request):
+        """After "Save and submit": back to the form, saying what happened."""
+        if getattr(request, "_publishing_submitted", False):
+            self.message_user(request, SUBMITTED, messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return None
 
     def construct_change_message(self, request, form, formsets, add=False):
         saved = getattr(request, "_publishing_saved", None)
@@ -328,19 +410,21 @@ class RevisionedPage(Revisioned):
 
     def get_object(self, request, object_id, from_field=None):
         page = super().get_object(request, object_id, from_field)
-        pending = page and editing(request, page)["pending"]
+        pending = page and editing(request, page).pending
         if pending:
-            kind_of(page).overlay(page, editing(request, page)["content"])
+            kind_of(page).overlay(page, editing(request, page).content)
         return page
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         state = obj is not None and obj.pk and editing(request, obj)
-        if state and (state["pending"] or state["posted_from_older"]):
-            rows, new_rows = self.pending_rows(obj, state["form"])[inline.model]
+        if state and state.from_revision:
+            rows, new_rows = self.pending_rows(obj, state.content)[inline.model]
             kwargs.update(rows=rows, new_rows=new_rows)
         if state and issubclass(inline.formset, article_admins.KeyPointFormSet):
-            kwargs["links"] = self.key_point_links(state["form"])  # the sections as drafted
+            kwargs["links"] = self.key_point_links(state.content)  # the sections as drafted
+        if state and issubclass(inline.formset, PendingSectionsFormSet):
+            kwargs["comments"] = state.comments
         return kwargs
 
     def key_point_rows(self, page, content):
@@ -356,7 +440,7 @@ class RevisionedPage(Revisioned):
         rows = POINTS[type(page)]
         current = {
             point.pk: point
-            for point in rows.objects(page, editing(request, page)["form"])
+            for point in rows.objects(page, editing(request, page).content)
             if point.pk
         }
         formset = next((f for f in formsets if f.model is rows.model), None)
@@ -382,6 +466,8 @@ class RevisionedPage(Revisioned):
         self.save_draft(request, page, self.content_from_forms(request, page, formsets), form)
 
     def response_change(self, request, obj):
+        if submitted := self.submitted_response(request):
+            return submitted
         if is_live(obj) and "_continue" not in request.POST and "_addanother" not in request.POST:
             self.message_user(
                 request,
@@ -520,6 +606,18 @@ class ArticleAdmin(RevisionedPage, article_admins.ArticleAdmin):
             KeyPoint: self.key_point_rows(article, content),
         }
 
+    def comments_on_top(self, request, article, comments):
+        """Those on no section the form shows (a section since removed): the others are
+        beside their sections."""
+        sections = editing(request, article).content["sections"]
+        shown = {entry["id"] for entry in sections}
+        anchors = {entry["anchor"] for entry in sections}
+        return [
+            c
+            for c in comments
+            if not (c.section_id in shown or (not c.section_id and c.anchor in anchors))
+        ]
+
     def key_point_links(self, content):
         return [
             (entry["anchor"], entry["heading"] or _("Introduction"))
@@ -534,7 +632,7 @@ class ArticleAdmin(RevisionedPage, article_admins.ArticleAdmin):
             entry["id"]: Section(
                 pk=entry["id"], article=article, **{n: entry[n] for n in SECTION_FIELDS}
             )
-            for entry in editing(request, article)["form"]["sections"]
+            for entry in editing(request, article).content["sections"]
             if entry["id"]
         }
         rows = formset_rows(next(f for f in formsets if f.model is Section), current)
@@ -569,6 +667,9 @@ class SectionAdmin(Revisioned, topic_admins.ShownOnTopicPages, article_admins.Se
     def page_of(self, section):
         return section.article
 
+    def comments_on_top(self, request, section, comments):
+        return [comment for comment in comments if comment.section_id == section.pk]
+
     def get_urls(self):
         return [
             path(
@@ -587,7 +688,7 @@ class SectionAdmin(Revisioned, topic_admins.ShownOnTopicPages, article_admins.Se
         if section is None or not self.has_view_permission(request, section):
             raise PermissionDenied
         article = section.article
-        content = editing(request, article)["content"]
+        content = editing(request, article).content
         body = request.POST.get("body", section.body)
         for entry in content["sections"]:
             if entry["id"] == section.pk:
@@ -610,8 +711,8 @@ class SectionAdmin(Revisioned, topic_admins.ShownOnTopicPages, article_admins.Se
 
     def get_object(self, request, object_id, from_field=None):
         section = super().get_object(request, object_id, from_field)
-        if section is not None and editing(request, section.article)["pending"]:
-            content = editing(request, section.article)["content"]
+        if section is not None and editing(request, section.article).pending:
+            content = editing(request, section.article).content
             entry = next((e for e in content["sections"] if e["id"] == section.pk), None)
             for name in SECTION_FIELDS if entry else ():
                 setattr(section, name, entry[name])
@@ -640,7 +741,7 @@ class SectionAdmin(Revisioned, topic_admins.ShownOnTopicPages, article_admins.Se
     def save_model(self, request, obj, form, change):
         """The section's edit, put into its article's newest revision."""
         article = Article.objects.get(pk=obj.article_id)
-        content = editing(request, article)["content"]
+        content = editing(request, article).content
         entry = {"id": obj.pk, **{name: getattr(obj, name) for name in SECTION_FIELDS}}
         known = {e["id"] for e in content["sections"] if e["id"]}
         sections = [e for e in content["sections"] if not obj.pk or e["id"] != obj.pk]
@@ -657,6 +758,8 @@ class SectionAdmin(Revisioned, topic_admins.ShownOnTopicPages, article_admins.Se
             super().log_addition(request, obj, message)
 
     def response_change(self, request, obj):
+        if submitted := self.submitted_response(request):
+            return submitted
         if is_live(obj.article):
             self.message_user(request, SAVED_AS_DRAFT, messages.SUCCESS)
             return HttpResponseRedirect(request.path)
@@ -669,6 +772,10 @@ class SectionAdmin(Revisioned, topic_admins.ShownOnTopicPages, article_admins.Se
         return super().response_add(request, obj, post_url_continue)
 
 
+SUBMITTED = (
+    "Your changes are saved and submitted for clinical review. The reviewers are emailed; "
+    "patients see the change once one of them approves it."
+)
 SAVED_AS_DRAFT = (
     "Your changes are saved as a draft of the article. Patients still see the published page "
     "until a clinical reviewer approves them: preview them, then submit them for review."
@@ -722,7 +829,7 @@ class TopicPageAdmin(RevisionedPage, topic_admins.TopicPageAdmin):
 
     def content_from_forms(self, request, page, formsets, *, store_image=True):
         by_model = {formset.model: formset for formset in formsets}
-        current = editing(request, page)["form"]
+        current = editing(request, page).content
         rows_by_section = {row.section_id: row for row in TopicSection.objects.filter(page=page)}
         current_rows = {}
         for position, section_id in enumerate(current["sections"], 1):
@@ -796,7 +903,7 @@ class TreatmentFactAdmin(Revisioned, topic_admins.TreatmentFactAdmin):
 
     def save_model(self, request, obj, form, change):
         page = TopicPage.objects.get(pk=obj.treatment_id)
-        content = editing(request, page)["content"]
+        content = editing(request, page).content
         entry = {"id": obj.pk, "aspect": obj.aspect, "text": obj.text, "section": obj.section_id}
         known = {e["id"] for e in content["facts"] if e["id"]}
         facts = [e for e in content["facts"] if not obj.pk or e["id"] != obj.pk]
@@ -855,8 +962,8 @@ class ClinicSettingsAdmin(Revisioned, PlainClinicSettingsAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         clinic = super().get_object(request, object_id, from_field)
-        if clinic is not None and editing(request, clinic)["pending"]:
-            kind_of(clinic).overlay(clinic, editing(request, clinic)["content"])
+        if clinic is not None and editing(request, clinic).pending:
+            kind_of(clinic).overlay(clinic, editing(request, clinic).content)
         return clinic
 
     def save_model(self, request, obj, form, change):
@@ -868,8 +975,12 @@ class ClinicSettingsAdmin(Revisioned, PlainClinicSettingsAdmin):
         if set(SAFETY_FIELDS) & set(form.changed_data):
             content = {"fields": {name: form.cleaned_data[name] for name in SAFETY_FIELDS}}
             self.save_draft(request, obj, content, form, change=change)
+        else:
+            self.after_save(request, obj)
 
     def response_change(self, request, obj):
+        if submitted := self.submitted_response(request):
+            return submitted
         if getattr(request, "_publishing_saved", None):
             self.message_user(
                 request,

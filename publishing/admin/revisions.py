@@ -4,6 +4,7 @@ what a step would do, call it, and say what happened."""
 
 from itertools import zip_longest
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -14,14 +15,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from articles.models import Article
+from articles.models import Article, Section
 from clinic.models import ClinicSettings
 from glossary.models import GlossaryEntry
 from topics.models import TopicPage
 
 from .. import workflow
 from ..images import images_no_longer_stored
-from ..models import Revision
+from ..models import Revision, StaffProfile
 from ..pages import kind_for, kind_of
 from ..workflow import WorkflowError
 from .forms import ApproveForm, PublishAnywayForm, SendBackForm
@@ -38,6 +39,13 @@ KIND_NAMES = {
     "clinicsettings": "Safety texts",
     "glossaryentry": "Glossary entry",
 }
+
+
+def credit_of(user):
+    """What the approve form offers as the reviewer's credit: their staff profile's name and
+    credentials, never their username."""
+    profile = getattr(user, "staff_profile", None)
+    return profile.credit if profile else ""
 
 
 def change_permission(page):
@@ -131,13 +139,13 @@ class RevisionAdmin(admin.ModelAdmin):
         forms_shown = {
             "approve": ApproveForm(
                 initial={
-                    "credit": getattr(page, "reviewed_by", "") or user.get_full_name(),
+                    "credit": credit_of(user),
                     "next_review_on": workflow.default_next_review(),
                 },
                 dated_review=kind.dated_review,
                 undoes=bool(undone),
             ),
-            "send_back": SendBackForm(),
+            "send_back": SendBackForm(sections=self._sections_of(revision)),
             "publish_anyway": PublishAnywayForm(undoes=bool(undone)),
         }
         if request.method == "POST":
@@ -146,6 +154,8 @@ class RevisionAdmin(admin.ModelAdmin):
             if outcome:
                 self._log(request, page, f"Revision {revision.pk}: {outcome}")
                 self.message_user(request, outcome, messages.SUCCESS)
+                if action in ("approve", "send_back"):
+                    return self._next_waiting(request, revision)
                 return redirect("admin:publishing_revision_review", revision.pk)
         latest = workflow.latest_revision(page)
         may = {
@@ -180,6 +190,27 @@ class RevisionAdmin(admin.ModelAdmin):
             and not revision.content.get("key_points"),
         )
         return TemplateResponse(request, "admin/publishing/review.html", context)
+
+    def _next_waiting(self, request, done):
+        """After a review, the next change waiting for one (oldest first), or the home page."""
+        waiting = Revision.objects.waiting_for_review().exclude(pk=done.pk).first()
+        if waiting is None:
+            self.message_user(request, _("Nothing else is waiting for review."), messages.INFO)
+            return redirect("admin:index")
+        self.message_user(request, _("This is the next change waiting for review."), messages.INFO)
+        return redirect("admin:publishing_revision_review", waiting.pk)
+
+    def _sections_of(self, revision):
+        """(id, anchor, heading) of each section of the revision, for comments on them."""
+        content = revision.content
+        if revision.content_type.model == "article":
+            return [(e["id"], e["anchor"], e["heading"]) for e in content["sections"]]
+        if revision.content_type.model == "topicpage":
+            headings = dict(
+                Section.objects.filter(pk__in=content["sections"]).values_list("pk", "heading")
+            )
+            return [(pk, "", headings.get(pk, "")) for pk in content["sections"] if pk in headings]
+        return []
 
     def _log(self, request, page, message):
         """In the page's own admin history: who submitted, approved, restored what."""
@@ -221,10 +252,17 @@ class RevisionAdmin(admin.ModelAdmin):
             if action == "send_back":
                 if not workflow.may_review(user):
                     raise PermissionDenied
-                form = forms_shown["send_back"] = SendBackForm(request.POST)
+                form = forms_shown["send_back"] = SendBackForm(
+                    request.POST, sections=self._sections_of(revision)
+                )
                 if not form.is_valid():
                     return None
-                workflow.send_back(revision, reviewer=user, comment=form.cleaned_data["comment"])
+                workflow.send_back(
+                    revision,
+                    reviewer=user,
+                    comment=form.cleaned_data["comment"],
+                    section_comments=form.section_comments(),
+                )
                 return _("Sent back to the editor with your comment.")
             if action == "publish_anyway":
                 form = forms_shown["publish_anyway"] = PublishAnywayForm(
@@ -256,9 +294,9 @@ class RevisionAdmin(admin.ModelAdmin):
         from ..views import revision_preview
 
         revision = self._revision(request, pk)
-        if not isinstance(revision.page, Article | TopicPage):
+        if revision.content_type.model not in ("article", "topicpage"):
             raise Http404(_("This has no page of its own: see its differences."))
-        return revision_preview(request, pk)
+        return revision_preview(request, revision)
 
     def restore_view(self, request, pk):
         revision = self._revision(request, pk)
@@ -350,3 +388,49 @@ class RevisionAdmin(admin.ModelAdmin):
             rows=list(zip_longest(revisions, revisions[1:])),
         )
         return TemplateResponse(request, "admin/publishing/page_revisions.html", context)
+
+
+class StaffProfileForm(forms.ModelForm):
+    class Meta:
+        model = StaffProfile
+        fields = ["name", "credentials"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    """Each staff member's name and credentials, which a clinical reviewer gives once here and
+    the approve form then offers."""
+
+    list_display = ["user", "name", "credentials"]
+
+    def get_urls(self):
+        return [
+            path(
+                "mine/",
+                self.admin_site.admin_view(self.mine_view),
+                name="publishing_staffprofile_mine",
+            ),
+            *super().get_urls(),
+        ]
+
+    def mine_view(self, request):
+        """Any staff member's own profile: no permission on the table is needed for one's own."""
+        profile = StaffProfile.objects.filter(user=request.user).first()
+        form = StaffProfileForm(request.POST or None, instance=profile)
+        if request.method == "POST" and form.is_valid():
+            form.instance.user = request.user
+            form.save()
+            self.message_user(
+                request,
+                _("Saved. Approvals now offer “%(credit)s” as your credit.")
+                % {"credit": form.instance.credit},
+                messages.SUCCESS,
+            )
+            return redirect("admin:publishing_staffprofile_mine")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Your name and credentials"),
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/publishing/staff_profile.html", context)

@@ -1,4 +1,6 @@
 from django import template
+from django.db.models import Q
+from django.utils import timezone
 
 from ..pages import kind_for
 
@@ -42,3 +44,60 @@ def schedule_problems(context):
         return {"problems": []}
     problems = list(ScheduleProblem.objects.select_related("content_type", "revision"))
     return {"problems": [(problem, problem.page) for problem in problems]}
+
+
+def _titled(revisions):
+    return [
+        (revision, kind_for(revision.content_type.model_class()).title(revision.content))
+        for revision in revisions
+    ]
+
+
+@register.inclusion_tag("admin/publishing/editor_home.html", takes_context=True)
+def editor_home(context):
+    """A content editor's home: their drafts not yet submitted, changes sent back to them
+    with the reviewer's comment, and theirs waiting for review."""
+    from ..models import Revision
+
+    user = context["request"].user
+    if not user.has_perm("publishing.submit_revision"):
+        return {"shown": False}
+    newest = Revision.objects.newest_per_page().select_related("content_type", "reviewed_by")
+    mine = Q(created_by=user) | Q(submitted_by=user)
+    return {
+        "shown": True,
+        "drafts": _titled(newest.filter(status=Revision.Status.DRAFT, created_by=user)[:20]),
+        "sent_back": _titled(newest.filter(mine, status=Revision.Status.SENT_BACK)[:20]),
+        "waiting": _titled(
+            Revision.objects.waiting_for_review()
+            .filter(submitted_by=user)
+            .select_related("content_type")[:20]
+        ),
+    }
+
+
+@register.inclusion_tag("admin/publishing/reviewer_home.html", takes_context=True)
+def reviewer_home(context):
+    """A clinical reviewer's home: changes waiting for them, oldest first, and pages whose
+    review is overdue."""
+    from articles.models import Article
+    from topics.models import TopicPage
+
+    from ..models import Revision
+    from ..workflow import may_review
+
+    user = context["request"].user
+    if not may_review(user):
+        return {"shown": False}
+    today = timezone.localdate()
+    overdue = [
+        *Article.objects.live().filter(next_review_on__lt=today).order_by("next_review_on"),
+        *TopicPage.objects.live().filter(next_review_on__lt=today).order_by("next_review_on"),
+    ]
+    return {
+        "shown": True,
+        "waiting": _titled(
+            Revision.objects.waiting_for_review().select_related("submitted_by", "content_type")
+        ),
+        "overdue": sorted(overdue, key=lambda page: page.next_review_on),
+    }

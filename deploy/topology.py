@@ -2,8 +2,11 @@
 
 nginx (the configuration in deploy/nginx, with a self-signed certificate) in front
 of several gunicorn servers (deploy/gunicorn.conf.py) sharing one PostgreSQL
-database and one Redis, exactly as README "Production" describes, except that every
-port is a free loopback port and every file lives in a temporary directory.
+database, one Redis and one S3-compatible bucket for uploads (SeaweedFS, see
+object_storage.py), exactly as README "Production" describes, except that every
+port is a free loopback port and every file lives in a temporary directory. The app
+servers share no disk: each runs in a working directory of its own, with a MEDIA_ROOT
+of its own that nothing should be written to.
 
     with Topology(servers=2) as topology:
         topology.nginx_url  # https://127.0.0.1:PORT
@@ -29,12 +32,14 @@ import urllib.parse
 from pathlib import Path
 
 from nginx_conf import render
+from object_storage import SeaweedFS
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 
 POSTGRES = os.environ.get("TOPOLOGY_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 STAFF_USER, STAFF_PASSWORD = "topology-staff", secrets.token_urlsafe(16)
+MEDIA_BUCKET = "atma-media"
 
 
 def free_port():
@@ -52,6 +57,7 @@ class Topology:
         self.processes = []
         self.databases = []
         self.dir = None
+        self.object_store = None
 
     # Starting and stopping --------------------------------------------------------
 
@@ -72,8 +78,9 @@ class Topology:
         self.redis_port = free_port()
         self.app_ports = [free_port() for _ in range(self.server_count)]
         self.http_port, self.https_port = free_port(), free_port()
-        self.media_root = self.dir / "media"
-        self.media_root.mkdir()
+        # Started first: it is ready while the database is migrated.
+        self.object_store = SeaweedFS(self.dir / "seaweedfs", weed=VENV_BIN / "weed")
+        self.object_store.start()
         self.environment = {
             **os.environ,
             "SECRET_KEY": secrets.token_urlsafe(50),
@@ -85,8 +92,12 @@ class Topology:
             "NUM_PROXIES": "1",
             "SITE_URL": f"https://127.0.0.1:{self.https_port}",
             "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{self.https_port}",
-            "SERVE_MEDIA": "false",
-            "MEDIA_ROOT": str(self.media_root),
+            "SERVE_MEDIA": "false",  # nginx serves /media/ from the bucket
+            "AWS_STORAGE_BUCKET_NAME": MEDIA_BUCKET,
+            "AWS_S3_ENDPOINT_URL": self.object_store.endpoint_url,
+            "AWS_S3_REGION_NAME": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "atma-topology",
+            "AWS_SECRET_ACCESS_KEY": secrets.token_urlsafe(24),
             "ENQUIRY_DEFAULT_RECIPIENTS": "enquiries@clinic.example",
             "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
             "DEFAULT_FROM_EMAIL": "website@clinic.example",
@@ -108,6 +119,8 @@ class Topology:
             "staff@clinic.example",
             extra_env={"DJANGO_SUPERUSER_PASSWORD": STAFF_PASSWORD},
         )
+        self.object_store.wait_until_ready()
+        self.object_store.create_bucket(MEDIA_BUCKET)
         self._start_redis()
         for port in self.app_ports:
             self._start_app_server(port)
@@ -117,6 +130,8 @@ class Topology:
         for process in reversed(self.processes):
             _terminate(process)
         self.processes.clear()
+        if self.object_store:
+            self.object_store.stop()
         for database in self.databases:
             _psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         self.databases.clear()
@@ -146,9 +161,11 @@ class Topology:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
         return result.stdout
 
-    def python(self, code, *, database=None):
+    def python(self, code, *, database=None, extra_env=None):
         """The last line `code` prints, run by manage.py shell against the topology's database."""
-        output = self.manage("shell", "--no-imports", "-c", code, database=database)
+        output = self.manage(
+            "shell", "--no-imports", "-c", code, database=database, extra_env=extra_env
+        )
         return output.strip().splitlines()[-1]
 
     def _spawn(self, name, command, **kwargs):
@@ -181,8 +198,14 @@ class Topology:
         )
         _wait_for_port(self.redis_port)
 
+    def media_root(self, port):
+        """The app server's own MEDIA_ROOT: on another host, nobody else's disk."""
+        return self.dir / f"server-{port}" / "media"
+
     def _start_app_server(self, port):
-        environment = dict(self.environment)
+        working_directory = self.dir / f"server-{port}"
+        self.media_root(port).mkdir(parents=True)
+        environment = {**self.environment, "MEDIA_ROOT": str(self.media_root(port))}
         if self.access_logs:
             environment["GUNICORN_ACCESS_LOG"] = str(self.dir / f"access-{port}.log")
         self._spawn(
@@ -191,11 +214,13 @@ class Topology:
                 str(VENV_BIN / "gunicorn"),
                 "atma_site.wsgi",
                 "--config",
-                "deploy/gunicorn.conf.py",
+                str(ROOT / "deploy" / "gunicorn.conf.py"),
+                "--pythonpath",
+                str(ROOT),
                 "--bind",
                 f"127.0.0.1:{port}",
             ],
-            cwd=ROOT,
+            cwd=working_directory,
             env=environment,
         )
         _wait_for_port(port, timeout=30)
@@ -225,11 +250,12 @@ class Topology:
         site = render(
             server_name="127.0.0.1 localhost",
             app_root=ROOT,
-            media_root=self.media_root,
+            media_bucket_url=f"{self.object_store.endpoint_url}/{MEDIA_BUCKET}",
             upstreams=[f"127.0.0.1:{port}" for port in self.app_ports],
             certificate=certificate,
             certificate_key=key,
             cache_dir=self.dir / "nginx-cache",
+            media_cache_dir=self.dir / "nginx-media-cache",
             http_listen=f"127.0.0.1:{self.http_port}",
             https_listen=f"127.0.0.1:{self.https_port}",
         )
@@ -306,7 +332,9 @@ class Browser:
         self.cookies = {}
         self.client_address = client_address
 
-    def request(self, method, url, *, data=None, headers=None, via_proxy=False):
+    def request(self, method, url, *, data=None, files=None, headers=None, via_proxy=False):
+        """`files`: {field: (filename, bytes, content type)}, sent as multipart/form-data
+        with `data`, and the CSRF token in X-CSRFToken as the editor's script sends it."""
         parts = urllib.parse.urlsplit(url)
         if parts.scheme == "https":
             context = ssl.create_default_context()
@@ -322,9 +350,13 @@ class Browser:
             headers["X-Forwarded-For"] = self.client_address
             headers["X-Forwarded-Proto"] = "https"
         body = None
-        if data is not None:
+        if files is not None:
+            body, headers["Content-Type"] = _multipart(data or {}, files)
+            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
+        elif data is not None:
             body = urllib.parse.urlencode(data, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if body is not None:
             # As the browser saw it: behind nginx, every page is https.
             headers.setdefault(
                 "Referer", url.replace("http://", "https://", 1) if via_proxy else url
@@ -332,7 +364,8 @@ class Browser:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         connection.request(method, path or "/", body=body, headers=headers)
         response = connection.getresponse()
-        response.text = response.read().decode("utf-8", "replace")
+        response.content = response.read()
+        response.text = response.content.decode("utf-8", "replace")
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             value = rest.split(";", 1)[0]
@@ -357,6 +390,25 @@ class Browser:
         response = self.post(login, fields, via_proxy=via_proxy)
         if response.status != 302:
             raise RuntimeError(f"sign-in at {base_url} answered {response.status}")
+
+
+def _multipart(fields, files):
+    boundary = secrets.token_hex(16)
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+        )
+    for name, (filename, content, content_type) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 class _FormParser(html.parser.HTMLParser):

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.http import http_date
 from PIL import Image
 
@@ -90,3 +91,58 @@ def test_the_environment_chooses_the_bucket_or_local_disk():
         "secret",
         "False",  # an upload never replaces another file of its name, as on disk
     ]
+
+
+def _bucket_gone(settings):
+    """The bucket stops answering: nothing listens at its address any more."""
+    settings.STORAGES["default"]["OPTIONS"]["endpoint_url"] = "http://127.0.0.1:1"
+    settings.STORAGES = dict(settings.STORAGES)  # storage is made afresh on the change
+
+
+def test_public_pages_never_ask_the_bucket(client, settings, bucket_media, sections_with_image):
+    """A visitor's page is rendered from the database alone: the bucket down, pages still
+    answer, naming the images, which nginx may still have."""
+    article, url = sections_with_image
+    _bucket_gone(settings)
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    assert f'src="{url}"' in page.content.decode()
+    assert article.featured_image.url in page.content.decode()
+
+
+def test_an_upload_the_bucket_cannot_take_gets_a_reason_not_an_error(
+    staff_client, settings, bucket_media, caplog
+):
+    _bucket_gone(settings)
+    response = staff_client.post(
+        "/markdownx/upload/",
+        {"image": SimpleUploadedFile("p.png", _png(), content_type="image/png")},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+    assert response.status_code == 503
+    assert response.json()["error"] == (
+        "The image could not be stored just now. Try again in a few minutes; if it keeps "
+        "failing, tell whoever looks after the site."
+    )
+    assert "could not store an uploaded image" in caplog.text
+
+
+@pytest.fixture
+def sections_with_image(staff_client):
+    """A live article with a featured image and an image in its text; its inline image's
+    address."""
+    from articles.services import save_article
+    from tests.articles.test_images import _jpeg_with_location
+    from tests.factories import make_article, make_section
+
+    url = staff_client.post(
+        "/markdownx/upload/",
+        {"image": SimpleUploadedFile("p.png", _png(1200, 800), content_type="image/png")},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    ).json()["url"]
+    article = make_article()
+    article.featured_image = SimpleUploadedFile("room.jpg", _jpeg_with_location(1200, 600))
+    article.featured_image_alt = "A calm treatment room"
+    save_article(article)
+    make_section(article=article, body=f"![A calm room]({url})")
+    return article, url

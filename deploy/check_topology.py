@@ -230,6 +230,15 @@ def main():
                 f"{server} answers the page from the shared cache",
                 hit.getheader("X-Page-Cache") == "hit",
             )
+        # As nginx passes it on: the site's host, whichever server answers.
+        site_host = {"Host": nginx.removeprefix("https://")}
+        visitor.get(server_a + "/safety/", via_proxy=True, headers=site_host)
+        shared = visitor.get(server_b + "/safety/", via_proxy=True, headers=site_host)
+        checks.check(
+            "a page server A stored is a hit on server B: one cache, one release fingerprint",
+            shared.getheader("X-Page-Cache") == "hit",
+            shared.getheader("X-Page-Cache"),
+        )
 
         print("An image uploaded through server A (uploads in the bucket, no shared disk)")
         staff = Browser(client_address="198.51.100.20")

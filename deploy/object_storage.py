@@ -85,6 +85,10 @@ class SeaweedFS:
             "-ip.bind=127.0.0.1",
             "-s3",
             *(f"-{option}={port}" for option, port in ports.items()),
+            # Each bucket takes 7 volumes (files grow into them, nothing is preallocated),
+            # and the default allows 8 in all: a second bucket would find none free.
+            "-volume.max=64",
+            "-master.volumeSizeLimitMB=64",
         ]
         self.log_path = self.directory / "weed.log"
         with open(self.log_path, "w") as log:  # the child keeps its own copy

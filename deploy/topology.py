@@ -205,7 +205,9 @@ class Topology:
     def _start_app_server(self, port):
         working_directory = self.dir / f"server-{port}"
         self.media_root(port).mkdir(parents=True)
-        environment = {**self.environment, "MEDIA_ROOT": str(self.media_root(port))}
+        # Relative, so each server's is in its own working directory while the settings,
+        # and so the page cache's release fingerprint, stay the same on both.
+        environment = {**self.environment, "MEDIA_ROOT": "media"}
         if self.access_logs:
             environment["GUNICORN_ACCESS_LOG"] = str(self.dir / f"access-{port}.log")
         self._spawn(

@@ -66,16 +66,18 @@ class SeaweedFS:
     def start(self):
         """Start the server without waiting for it (see `wait_until_ready`)."""
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.s3_port = free_port()
-        ports = {
-            "s3.port": self.s3_port,
-            "s3.port.grpc": free_port(),
-            "master.port": free_port(),
-            "master.port.grpc": free_port(),
-            "volume.port": free_port(),
-            "volume.port.grpc": free_port(),
-            "filer.port": free_port(),
-            "filer.port.grpc": free_port(),
+        self.ports = {
+            option: free_port()
+            for option in (
+                "s3.port",
+                "s3.port.grpc",
+                "master.port",
+                "master.port.grpc",
+                "volume.port",
+                "volume.port.grpc",
+                "filer.port",
+                "filer.port.grpc",
+            )
         }
         command = [
             self.weed,
@@ -84,12 +86,20 @@ class SeaweedFS:
             "-ip=127.0.0.1",
             "-ip.bind=127.0.0.1",
             "-s3",
-            *(f"-{option}={port}" for option, port in ports.items()),
-            # Each bucket takes 7 volumes (files grow into them, nothing is preallocated),
-            # and the default allows 8 in all: a second bucket would find none free.
+            *(f"-{option}={port}" for option, port in self.ports.items()),
+            # Its sockets in its own directory, not left behind in /tmp when it is killed.
+            f"-s3.localSocket={self.directory / 's3.sock'}",
+            f"-filer.localSocket={self.directory / 'filer.sock'}",
+            # Room for many buckets (see master.toml below), in small volumes.
             "-volume.max=64",
             "-master.volumeSizeLimitMB=64",
         ]
+        # Read from the working directory: a new bucket takes one volume, not 7 (the default
+        # allows 8 volumes in all, so a second bucket would find none free), and its first
+        # write waits for less.
+        (self.directory / "master.toml").write_text(
+            "[master.volume_growth]\ncopy_1 = 1\ncopy_2 = 2\ncopy_3 = 3\ncopy_other = 1\n"
+        )
         self.log_path = self.directory / "weed.log"
         with open(self.log_path, "w") as log:  # the child keeps its own copy
             self.process = subprocess.Popen(
@@ -100,25 +110,42 @@ class SeaweedFS:
                 start_new_session=True,  # its own process group, stopped as one
             )
 
-    def wait_until_ready(self):
-        """Poll the S3 gateway until it answers (about 3 to 10 s after start)."""
+    def wait_until_ready(self, *, restarts=2):
+        """Poll the S3 gateway until it answers (about 3 s after start, more on a busy
+        machine). A server that exits at once (a port taken since it was chosen, say) is
+        started again on other ports, so `endpoint_url` may change."""
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"weed server exited; see {self.log_path}")
+                if not restarts:
+                    raise RuntimeError(f"weed server exited:\n{self._log_tail()}")
+                restarts -= 1
+                self.log_path.rename(self.log_path.with_suffix(f".failed-{restarts}.log"))
+                self._remove_sockets()
+                self.start()
+                continue
             try:
                 with urllib.request.urlopen(self.endpoint_url + "/", timeout=1):
                     return
             except (urllib.error.URLError, OSError):
                 time.sleep(0.2)
         raise RuntimeError(
-            f"SeaweedFS's S3 gateway did not answer within {self.startup_timeout} s; "
-            f"see {self.log_path}"
+            f"SeaweedFS's S3 gateway did not answer within {self.startup_timeout} s:\n"
+            f"{self._log_tail()}"
         )
+
+    def _log_tail(self):
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-15:])
+
+    def _remove_sockets(self):
+        """The gRPC sockets `weed` makes in /tmp (named by port), which a kill leaves there."""
+        for service in ("s3", "master", "volume", "filer"):
+            port = self.ports[f"{service}.port.grpc"]
+            Path(f"/tmp/seaweedfs-{service}-grpc-{port}.sock").unlink(missing_ok=True)
 
     @property
     def endpoint_url(self):
-        return f"http://127.0.0.1:{self.s3_port}"
+        return f"http://127.0.0.1:{self.ports['s3.port']}"
 
     def create_bucket(self, name):
         self._request("PUT", f"/{name}")
@@ -135,8 +162,9 @@ class SeaweedFS:
     def stop(self):
         """Kill it: its data is thrown away, and a graceful stop takes 25 s."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
+        if process is None:
             return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+        self._remove_sockets()

@@ -120,6 +120,7 @@ class Topology:
             extra_env={"DJANGO_SUPERUSER_PASSWORD": STAFF_PASSWORD},
         )
         self.object_store.wait_until_ready()
+        self.environment["AWS_S3_ENDPOINT_URL"] = self.object_store.endpoint_url  # if restarted
         self.object_store.create_bucket(MEDIA_BUCKET)
         self._start_redis()
         for port in self.app_ports:

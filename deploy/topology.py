@@ -32,7 +32,7 @@ import urllib.parse
 from pathlib import Path
 
 from nginx_conf import render
-from object_storage import SeaweedFS
+from object_storage import SeaweedFS, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -40,12 +40,6 @@ VENV_BIN = ROOT / ".venv" / "bin"
 POSTGRES = os.environ.get("TOPOLOGY_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 STAFF_USER, STAFF_PASSWORD = "topology-staff", secrets.token_urlsafe(16)
 MEDIA_BUCKET = "atma-media"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Topology:

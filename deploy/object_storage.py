@@ -26,11 +26,19 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+_handed_out = set()
+
 
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback TCP port nothing listens on now, and never one this process was given
+    before: a server started later must not find its port taken by another started since."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def weed_binary():

@@ -7,7 +7,7 @@ EXIF (camera, time and GPS location) and any other embedded metadata.
 """
 
 import io
-import os
+import posixpath
 import re
 import uuid
 import warnings
@@ -108,7 +108,7 @@ def store_inline_image(upload):
 
 
 def rendition_name(name, width):
-    base, extension = os.path.splitext(name)
+    base, extension = posixpath.splitext(name)  # a storage name, not a path
     return f"{base}-{width}w{extension}"
 
 

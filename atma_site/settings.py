@@ -224,6 +224,32 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# django-storages: uploads go to an S3-compatible bucket, which every app server shares,
+# when the environment names one; otherwise they are files under MEDIA_ROOT. Either way
+# they are addressed as MEDIA_URL + name (atma_site/storage.py).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as _S3ClientConfig
+
+    STORAGES["default"] = {
+        "BACKEND": "atma_site.storage.BucketStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),  # unset: Amazon S3
+            # Unset, boto3 looks for credentials itself (an instance role, say).
+            "access_key": env("AWS_ACCESS_KEY_ID"),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+            "region_name": env("AWS_S3_REGION_NAME"),
+            # As on disk, a save never replaces another file of the same name.
+            "file_overwrite": False,
+            # A bucket that stops answering costs an editor seconds, not gunicorn's
+            # 30 s timeout (boto3 waits a minute per try by default).
+            "client_config": _S3ClientConfig(
+                connect_timeout=3, read_timeout=10, retries={"mode": "standard", "max_attempts": 2}
+            ),
+        },
+    }
+
 # Email
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

@@ -6,7 +6,6 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
-from django.views.static import serve
 
 from articles.uploads import CheckedImageUploadView
 from articles.views import LivePreviewView, all_references
@@ -15,6 +14,7 @@ from front.views import HomeView, search_view
 from pagecache.decorators import public_page
 from topics.review import review_schedule
 
+from .media import serve_media
 from .sitemaps import SITEMAPS
 from .staff import staff_with_permission
 
@@ -103,10 +103,8 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Uploads are raster images only (see MARKDOWNX_UPLOAD_CONTENT_TYPES); a front
-    # proxy may serve MEDIA_ROOT instead, with SERVE_MEDIA=false.
-    @public_page
-    def serve_media(request, path):
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-    urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve_media))
+    # From whichever storage holds the uploads (raster images only, see
+    # MARKDOWNX_UPLOAD_CONTENT_TYPES); in production nginx serves /media/, with SERVE_MEDIA=false.
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", public_page(serve_media))
+    )

@@ -1,13 +1,17 @@
 """Check the production topology end to end: see deploy/check-topology."""
 
+import json
 import re
 import secrets
+import struct
 import subprocess
 import sys
 import time
 import traceback
+import urllib.error
+import zlib
 
-from topology import ROOT, Browser, Topology, form_fields, stop_on_signals
+from topology import MEDIA_BUCKET, ROOT, Browser, Topology, form_fields, stop_on_signals
 
 FRESHNESS_BOUND = 10  # seconds within which every server and nginx must show a change
 RATE_LIMIT = 3
@@ -76,10 +80,112 @@ def shared_section_id(topology):
     return int(section_id), page_url
 
 
+def png(width, height):
+    """A PNG of one colour, made with the standard library."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    rows = (b"\x00" + b"\x2a\x7f\x7a" * width) * height
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def check_image_upload(checks, topology, staff, visitor):
+    """Upload an image through server A; the others see it. Its storage name, or None."""
+    server_a, server_b = topology.app_urls
+    uploaded = staff.request(
+        "POST",
+        server_a + "/markdownx/upload/",
+        files={"image": ("room.png", png(1200, 800), "image/png")},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+        via_proxy=True,
+    )
+    url = uploaded.status == 200 and json.loads(uploaded.text).get("url", "")
+    if not checks.check(
+        "server A stores an uploaded image and answers its /media/ address",
+        bool(url) and url.startswith("/media/markdownx/"),
+        uploaded.status if url else f"{uploaded.status} {uploaded.text[:200]}",
+    ):
+        return None
+    on_disk = [path for port in topology.app_ports for path in topology.media_root(port).rglob("*")]
+    checks.check("no app server wrote a file to its own disk", not on_disk, on_disk)
+    base = url.removesuffix(".png")
+    addresses = [url, f"{base}-480w.png", f"{base}-960w.png"]
+    served = [visitor.get(topology.nginx_url + address) for address in addresses]
+    checks.check(
+        "nginx serves the image and its smaller sizes from the bucket",
+        all(
+            answer.status == 200
+            and answer.getheader("Content-Type") == "image/png"
+            and answer.content.startswith(b"\x89PNG")
+            for answer in served
+        ),
+        [answer.status for answer in served],
+    )
+    again = visitor.get(topology.nginx_url + url)
+    checks.check(
+        "nginx answers the repeat from its own cache",
+        again.getheader("X-Proxy-Cache") == "HIT" and again.content == served[0].content,
+        again.getheader("X-Proxy-Cache"),
+    )
+    checks.check(
+        "no app server was asked for /media/",
+        not any("/media/" in topology.access_log(port) for port in topology.app_ports),
+    )
+    rendered = staff.post(
+        server_b + "/markdownx/markdownify/",
+        {"content": f"![A room]({url})"},
+        headers={"X-Requested-With": "XMLHttpRequest", "X-CSRFToken": staff.cookies["csrftoken"]},
+        via_proxy=True,
+    )
+    checks.check(
+        "server B renders the image with its sizes: it reads the same bucket",
+        rendered.status == 200 and f"{base}-480w.png 480w" in rendered.text,
+        rendered.status,
+    )
+    missing = visitor.get(topology.nginx_url + "/media/markdownx/never-uploaded.png")
+    listing = visitor.get(topology.nginx_url + "/media/?list-type=2")
+    checks.check(
+        "nginx answers a missing image, or a listing of the bucket, with a plain 404",
+        missing.status == 404 and listing.status == 404 and MEDIA_BUCKET not in missing.text,
+        f"{missing.status}, {listing.status}",
+    )
+    planted = visitor.request("PUT", topology.nginx_url + "/media/markdownx/planted.png")
+    removed = visitor.request("DELETE", topology.nginx_url + url)
+    checks.check(
+        "nginx lets no visitor write to the bucket or delete from it",
+        planted.status >= 400
+        and removed.status >= 400
+        and stored_object(topology, MEDIA_BUCKET, "markdownx/planted.png") is None
+        and stored_object(topology, MEDIA_BUCKET, url.removeprefix("/media/")) is not None,
+        f"{planted.status}, {removed.status}",
+    )
+    return url.removeprefix("/media/")
+
+
+def stored_object(topology, bucket, name):
+    """An object's bytes as the bucket holds them, or None if it has none of that name."""
+    try:
+        return topology.object_store.get(bucket, name)
+    except urllib.error.HTTPError:
+        return None
+
+
 def main():
     stop_on_signals()
     checks = Checks()
-    print("Starting nginx, two gunicorn servers, PostgreSQL database and Redis (loopback only)…")
+    print(
+        "Starting nginx, two gunicorn servers, a PostgreSQL database, Redis and an S3 server "
+        "(loopback only)…"
+    )
     with Topology(
         servers=2,
         environment={
@@ -131,16 +237,28 @@ def main():
                 f"{server} answers the page from the shared cache",
                 hit.getheader("X-Page-Cache") == "hit",
             )
+        # As nginx passes it on: the site's host, whichever server answers.
+        site_host = {"Host": nginx.removeprefix("https://")}
+        visitor.get(server_a + "/safety/", via_proxy=True, headers=site_host)
+        shared = visitor.get(server_b + "/safety/", via_proxy=True, headers=site_host)
+        checks.check(
+            "a page server A stored is a hit on server B: one cache, one release fingerprint",
+            shared.getheader("X-Page-Cache") == "hit",
+            shared.getheader("X-Page-Cache"),
+        )
 
-        print("An edit saved through server A")
+        print("An image uploaded through server A (uploads in the bucket, no shared disk)")
         staff = Browser(client_address="198.51.100.20")
         staff.sign_in(server_a, via_proxy=True)
+        image = check_image_upload(checks, topology, staff, visitor)
+
+        print("An edit saved through server A, showing the image")
         section_id, topic_url = shared_section_id(topology)
         visitor.get(nginx + topic_url)
         change_url = f"{server_a}/admin/articles/section/{section_id}/change/"
         fields = form_fields(staff.get(change_url, via_proxy=True).text, form_id="section_form")
         marker = f"Edited through server A at {time.time():.0f}."
-        fields["body"] = marker
+        fields["body"] = marker + (f"\n\n![A calm room](/media/{image})" if image else "")
         saved = staff.post(change_url, fields, via_proxy=True)
         checks.check("the admin on server A saves the section", saved.status == 302, saved.status)
         checks.check(
@@ -196,6 +314,12 @@ def main():
                 f"the approved edit is visible through {where} within {FRESHNESS_BOUND} s",
                 seconds is not None,
                 f"{seconds:.1f} s" if seconds is not None else "never",
+            )
+        if image:
+            page = visitor.get(nginx + ARTICLE).text
+            checks.check(
+                "the image uploaded through A is on the page, with its sizes",
+                f"/media/{image.removesuffix('.png')}-480w.png 480w" in page,
             )
         through_nginx = staff.get(nginx + ARTICLE)
         checks.check(
@@ -278,8 +402,6 @@ def main():
         check_database_outage(checks, topology)
 
         print("Backup and restore")
-        (topology.media_root / "featured").mkdir(exist_ok=True)
-        (topology.media_root / "featured" / "check.txt").write_text("an uploaded file")
         backups = topology.dir / "backups"
         produced = _run_deploy_script(
             checks,
@@ -292,28 +414,46 @@ def main():
             dump, media = produced.stdout.split()
             restored = topology.database + "_restored"
             topology._create_database(restored)
-            restored_media = topology.dir / "restored-media"
+            restored_bucket = MEDIA_BUCKET + "-restored"
+            topology.object_store.create_bucket(restored_bucket)
+            restored_environment = {"AWS_STORAGE_BUCKET_NAME": restored_bucket}
             _run_deploy_script(
                 checks,
                 "restore",
                 [dump, media],
                 {
                     **topology.environment,
+                    **restored_environment,
                     "DATABASE_URL": topology.database_url(restored),
-                    "MEDIA_ROOT": str(restored_media),
                 },
-                "restores into a new database",
+                "restores into a new database and a new bucket",
             )
             body = topology.python(
-                f"from articles.models import Section; print(Section.objects.get(pk={section_id}).body)",
+                f"from articles.models import Section; print(repr(Section.objects.get(pk={section_id}).body))",
                 database=restored,
             )
             checks.check("the restored database has the latest edit", marker in body)
-            copied = restored_media / "featured" / "check.txt"
-            checks.check(
-                "the restored media has the uploaded file",
-                copied.exists() and copied.read_text() == "an uploaded file",
-            )
+            if image:
+                base = image.removesuffix(".png")
+                names = [image, f"{base}-480w.png", f"{base}-960w.png"]
+                checks.check(
+                    "the restored bucket has the image and its sizes, byte for byte",
+                    all(
+                        stored_object(topology, restored_bucket, name)
+                        == stored_object(topology, MEDIA_BUCKET, name)
+                        is not None
+                        for name in names
+                    ),
+                )
+                sizes = topology.python(
+                    "from articles.images import stored_sizes; "
+                    f"print([size['width'] for size in stored_sizes('{image}')])",
+                    database=restored,
+                    extra_env=restored_environment,
+                )
+                checks.check(
+                    "the restored site finds the image and its sizes", sizes == "[480, 960, 1200]"
+                )
             pending = topology.manage("showmigrations", "--plan", database=restored)
             checks.check("the restored database is fully migrated", "[ ]" not in pending)
 

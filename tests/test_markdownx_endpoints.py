@@ -6,6 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tests.media import stored_files
+
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = "/markdownx/upload/"
@@ -18,33 +20,28 @@ def _png():
     return SimpleUploadedFile("dot.png", buffer.getvalue(), content_type="image/png")
 
 
-def _stored_files(settings):
-    root = settings.MEDIA_ROOT
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
-
-
-def test_anonymous_upload_is_refused_and_writes_no_file(client, settings):
+def test_anonymous_upload_is_refused_and_writes_no_file(client):
     response = client.post(UPLOAD_URL, {"image": _png()}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     assert response.status_code == 403
-    assert _stored_files(settings) == []
+    assert stored_files() == []
 
 
-def test_logged_in_non_staff_upload_is_refused(client, settings, django_user_model):
+def test_logged_in_non_staff_upload_is_refused(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("patient", password="pw"))
     response = client.post(UPLOAD_URL, {"image": _png()}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     assert response.status_code == 403
-    assert _stored_files(settings) == []
+    assert stored_files() == []
 
 
-def test_staff_upload_is_stored(staff_client, settings):
+def test_staff_upload_is_stored(staff_client):
     response = staff_client.post(
         UPLOAD_URL, {"image": _png()}, HTTP_X_REQUESTED_WITH="XMLHttpRequest"
     )
     assert response.status_code == 200
-    assert len(_stored_files(settings)) == 1
+    assert len(stored_files()) == 1
 
 
-def test_svg_upload_is_refused_even_for_staff(staff_client, settings):
+def test_svg_upload_is_refused_even_for_staff(staff_client):
     svg = SimpleUploadedFile(
         "x.svg",
         b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
@@ -52,7 +49,7 @@ def test_svg_upload_is_refused_even_for_staff(staff_client, settings):
     )
     response = staff_client.post(UPLOAD_URL, {"image": svg}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     assert response.status_code == 400
-    assert _stored_files(settings) == []
+    assert stored_files() == []
 
 
 def test_anonymous_preview_is_refused(client):
@@ -84,7 +81,7 @@ def test_the_preview_flags_an_unknown_key_at_once(staff_client):
     assert "Zunszain" in html and "smith-1999-typo" not in html.split("</p>", 1)[1]
 
 
-def test_staff_without_content_permission_cannot_upload(client, settings, django_user_model):
+def test_staff_without_content_permission_cannot_upload(client, django_user_model):
     from django.contrib.auth.models import Group
 
     handler = django_user_model.objects.create_user("handler", password="pw", is_staff=True)
@@ -92,7 +89,7 @@ def test_staff_without_content_permission_cannot_upload(client, settings, django
     client.force_login(handler)
     response = client.post(UPLOAD_URL, {"image": _png()}, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
     assert response.status_code == 403
-    assert _stored_files(settings) == []
+    assert stored_files() == []
 
 
 def test_a_sections_preview_numbers_citations_as_its_page_does(staff_client):

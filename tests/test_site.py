@@ -121,9 +121,11 @@ def test_home_page_text_is_editable_in_clinic_settings(client):
     assert "An introduction written by staff." in document.text_content()
 
 
-def test_uploaded_media_is_served_without_debug(client, settings):
-    (settings.MEDIA_ROOT / "markdownx").mkdir(parents=True)
-    (settings.MEDIA_ROOT / "markdownx" / "dot.png").write_bytes(b"\x89PNG fake")
+def test_uploaded_media_is_served_without_debug(client):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    default_storage.save("markdownx/dot.png", ContentFile(b"\x89PNG fake"))
     response = client.get("/media/markdownx/dot.png")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "image/png"

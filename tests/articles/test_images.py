@@ -4,12 +4,14 @@ import io
 
 import lxml.html
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.models import Article
 from publishing.workflow import edit_token
 from tests.factories import publish_pending
+from tests.media import stored_files
 
 pytestmark = pytest.mark.django_db
 GPS_IFD = 0x8825
@@ -133,14 +135,15 @@ def test_oversized_upload_is_refused(staff_client, article, settings):
     assert "larger than" in response.content.decode()
 
 
-def test_editor_upload_strips_exif_and_refuses_renamed_text(staff_client, settings):
+def test_editor_upload_strips_exif_and_refuses_renamed_text(staff_client, media):
     upload = SimpleUploadedFile("p.jpg", _jpeg_with_location(300, 200), content_type="image/jpeg")
     response = staff_client.post(
         "/markdownx/upload/", {"image": upload}, HTTP_X_REQUESTED_WITH="XMLHttpRequest"
     )
     assert response.status_code == 200
-    (stored,) = [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
-    assert dict(Image.open(stored).getexif()) == {}
+    (stored,) = stored_files()
+    with default_storage.open(stored) as image_file, Image.open(image_file) as image:
+        assert dict(image.getexif()) == {}
 
     fake = SimpleUploadedFile("notes.png", b"plain text", content_type="image/png")
     response = staff_client.post(

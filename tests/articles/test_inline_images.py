@@ -4,11 +4,13 @@ import io
 
 import lxml.html
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.models import Section
 from tests.factories import make_article, post_section_edit, publish_pending
+from tests.media import remove_stored, stored_files
 
 pytestmark = pytest.mark.django_db
 UPLOAD_URL = "/markdownx/upload/"
@@ -30,33 +32,28 @@ def upload(client, content, name="photo.jpg", content_type="image/jpeg", **heade
     )
 
 
-def upload_directly(settings):
+def upload_directly():
     from articles.images import store_inline_image
 
     return store_inline_image(SimpleUploadedFile("a.jpg", _image_bytes(60, 40)))
 
 
-def stored_files(settings):
-    root = settings.MEDIA_ROOT
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
-
-
-def test_an_upload_is_stored_with_its_smaller_sizes(staff_client, settings):
+def test_an_upload_is_stored_with_its_smaller_sizes(staff_client, media):
     response = upload(staff_client, _image_bytes(2400, 1200))
     assert response.status_code == 200
     url = response.json()["url"]
     assert url.startswith("/media/markdownx/") and url.endswith(".jpg")
     name = url.removeprefix("/media/").removesuffix(".jpg")
-    assert stored_files(settings) == sorted(
+    assert stored_files() == sorted(
         [f"{name}.jpg", f"{name}-480w.jpg", f"{name}-960w.jpg", f"{name}-1440w.jpg"]
     )
-    with Image.open(settings.MEDIA_ROOT / f"{name}-960w.jpg") as copy:
+    with default_storage.open(f"{name}-960w.jpg") as stored, Image.open(stored) as copy:
         assert copy.size == (960, 480)
 
 
-def test_a_small_upload_needs_no_smaller_sizes(staff_client, settings):
+def test_a_small_upload_needs_no_smaller_sizes(staff_client):
     url = upload(staff_client, _image_bytes(400, 300), "dot.png", "image/png").json()["url"]
-    assert stored_files(settings) == [url.removeprefix("/media/")]
+    assert stored_files() == [url.removeprefix("/media/")]
 
 
 def _bomb():
@@ -85,7 +82,7 @@ def test_a_refusal_answers_with_its_reason_and_stores_nothing(
     response = upload(staff_client, make_content(), name)
     assert response.status_code == 400
     assert reason in response.json()["error"]
-    assert stored_files(settings) == []
+    assert stored_files() == []
 
 
 def test_a_form_post_without_a_script_gets_the_reason_too_not_an_error_page(staff_client):
@@ -97,7 +94,7 @@ def test_a_form_post_without_a_script_gets_the_reason_too_not_an_error_page(staf
     assert "not an image we can read" in response.json()["error"]
 
 
-def test_an_uploaded_image_in_a_section_is_served_in_sizes(staff_client, client, settings):
+def test_an_uploaded_image_in_a_section_is_served_in_sizes(staff_client, client, media):
     url = upload(staff_client, _image_bytes(2400, 1600)).json()["url"]
     article = make_article(sections=["Before."])
     section = article.sections.get()
@@ -118,7 +115,11 @@ def test_an_uploaded_image_in_a_section_is_served_in_sizes(staff_client, client,
     assert img.get("sizes") == "(min-width: 48rem) 42rem, calc(100vw - 2rem)"
     assert img.get("loading") == "lazy"
     for candidate in img.get("srcset").split(", "):
-        assert client.get(candidate.split()[0]).status_code == 200
+        address, width = candidate.split()
+        served = client.get(address)
+        assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+        with Image.open(io.BytesIO(b"".join(served.streaming_content))) as copy:
+            assert f"{copy.width}w" == width
 
 
 def test_srcset_written_by_hand_may_not_name_another_site():
@@ -133,11 +134,11 @@ def test_srcset_written_by_hand_may_not_name_another_site():
     assert 'src="/media/markdownx/a.jpg"' in html
 
 
-def test_an_image_no_longer_stored_is_refused_naming_it(staff_client, settings):
+def test_an_image_no_longer_stored_is_refused_naming_it(staff_client, media):
     url = upload(staff_client, _image_bytes(300, 200)).json()["url"]
     article = make_article(sections=["Text."])
     section = article.sections.get()
-    (settings.MEDIA_ROOT / url.removeprefix("/media/")).unlink()
+    remove_stored(url)
     response = post_section_edit(staff_client, section, f"![A calm room]({url})")
     assert response.status_code == 200
     text = response.content.decode()
@@ -189,7 +190,7 @@ def test_addresses_an_editor_may_paste_get_a_message_saying_what_to_do(settings)
         "Image 1 in the text is this site's own, but written with the site's address. Write it "
         "as /media/markdownx/a.jpg, without “https://atmacena.example”."
     )
-    kept = upload_directly(settings)
+    kept = upload_directly()
     second = image_problem(f"![A room]({kept})\n\n![](/media/markdownx/b.jpg)")
     assert second.startswith("Image 2 in the text (/media/markdownx/b.jpg) has no description")
     pasted = "![A room](data:image/png;base64," + "A" * 5000 + ")"
@@ -206,11 +207,8 @@ def test_addresses_an_editor_may_paste_get_a_message_saying_what_to_do(settings)
         "/media/featured/victim.jpg?x=1",
     ],
 )
-def test_an_address_bent_to_reach_another_stored_image_is_not_taken_for_it(
-    staff_client, settings, address
-):
+def test_an_address_bent_to_reach_another_stored_image_is_not_taken_for_it(staff_client, address):
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
 
     from articles.images import delete_image, stored_name
     from articles.rendering import image_problem

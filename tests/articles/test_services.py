@@ -1,21 +1,15 @@
 """Saving a model writes its own row only; files and other rows come from named services."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.models import Article, Section, SectionCitation
 from articles.services import rerender_sections, save_article, save_section
 from tests.articles.test_images import _jpeg_with_location
 from tests.factories import make_article, make_reference
+from tests.media import stored_files
 
 pytestmark = pytest.mark.django_db
-
-
-def _stored_files():
-    return sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
 
 
 def _article_with_image():
@@ -27,7 +21,7 @@ def _article_with_image():
 
 
 def test_save_article_stores_the_image_clean_with_its_sizes_in_one_write(
-    django_assert_num_queries,
+    django_assert_num_queries, media
 ):
     article = make_article()
     article.featured_image = SimpleUploadedFile("room.jpg", _jpeg_with_location(1600, 900))
@@ -38,12 +32,12 @@ def test_save_article_stores_the_image_clean_with_its_sizes_in_one_write(
     assert [r["width"] for r in stored.featured_image_renditions][-1] == 1600
     with stored.featured_image.open() as image:
         assert b"PhoneMaker" not in image.read()
-    assert len(_stored_files()) == len(stored.featured_image_renditions)
+    assert len(stored_files()) == len(stored.featured_image_renditions)
 
 
 def test_saving_an_article_writes_only_its_own_row(django_assert_num_queries):
     article = _article_with_image()
-    files = _stored_files()
+    files = stored_files()
     article.featured_image_renditions = []  # as a restored version naming the image has
     article.title = "Retitled"
     # The UPDATE and its history row each time: no second UPDATE, no files made.
@@ -51,7 +45,7 @@ def test_saving_an_article_writes_only_its_own_row(django_assert_num_queries):
         article.save(update_fields=["title", "featured_image_renditions"])
     with django_assert_num_queries(2):
         article.save()
-    assert _stored_files() == files
+    assert stored_files() == files
     assert Article.objects.get(pk=article.pk).featured_image_renditions == []
 
 

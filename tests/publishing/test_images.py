@@ -18,6 +18,7 @@ from publishing.images import remove_unsaved_uploads
 from publishing.models import Revision
 from tests.articles.test_images import _article_form
 from tests.factories import make_article, make_section, post_section_edit, publish_pending
+from tests.media import remove_stored, stored_files
 
 pytestmark = pytest.mark.django_db
 SLUG = "who-can-benefit-from-ketamine-therapy"
@@ -27,11 +28,6 @@ def _jpeg(width=1200, height=800):
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), "teal").save(buffer, format="JPEG")
     return buffer.getvalue()
-
-
-def _files(settings, directory):
-    folder = settings.MEDIA_ROOT / directory
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
 def _replace_featured_image(staff_client, article):
@@ -53,7 +49,7 @@ def _inline_upload(staff_client):
 
 
 def test_a_replaced_featured_image_and_its_sizes_leave_storage_when_the_new_one_goes_live(
-    staff_client, client, settings, django_capture_on_commit_callbacks
+    staff_client, client, media, django_capture_on_commit_callbacks
 ):
     article = Article.objects.get(slug=SLUG)
     with django_capture_on_commit_callbacks(execute=True):
@@ -67,19 +63,19 @@ def test_a_replaced_featured_image_and_its_sizes_leave_storage_when_the_new_one_
     with django_capture_on_commit_callbacks(execute=True):
         second = _replace_featured_image(staff_client, article)
     # Waiting for review: patients still see the first image, so it stays.
-    assert os.path.basename(first) in _files(settings, "featured")
+    assert os.path.basename(first) in stored_files("featured")
     with django_capture_on_commit_callbacks(execute=True):
         publish_pending(article)
 
     base = os.path.splitext(os.path.basename(second))[0]
-    assert _files(settings, "featured") == sorted(
+    assert stored_files("featured") == sorted(
         [f"{base}.jpg", f"{base}-480w.jpg", f"{base}-960w.jpg"]
     )
     assert all(client.get(url).status_code == 404 for url in old_urls)
 
 
 def test_an_image_replaced_before_review_goes_while_the_live_one_stays(
-    staff_client, settings, django_capture_on_commit_callbacks
+    staff_client, django_capture_on_commit_callbacks
 ):
     article = Article.objects.get(slug=SLUG)
     with django_capture_on_commit_callbacks(execute=True):
@@ -89,17 +85,17 @@ def test_an_image_replaced_before_review_goes_while_the_live_one_stays(
     article.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         draft = _replace_featured_image(staff_client, article)
-    assert os.path.basename(draft) in _files(settings, "featured")
+    assert os.path.basename(draft) in stored_files("featured")
     article.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         newer_draft = _replace_featured_image(staff_client, article)
-    names = _files(settings, "featured")
+    names = stored_files("featured")
     assert os.path.basename(live) in names and os.path.basename(newer_draft) in names
     assert os.path.basename(draft) not in names
 
 
 def test_an_image_taken_out_of_a_section_goes_unless_another_section_shows_it(
-    staff_client, settings, django_capture_on_commit_callbacks
+    staff_client, media, django_capture_on_commit_callbacks
 ):
     shared, own = _inline_upload(staff_client), _inline_upload(staff_client)
     article = make_article(status=Article.Status.DRAFT)
@@ -108,32 +104,30 @@ def test_an_image_taken_out_of_a_section_goes_unless_another_section_shows_it(
     with django_capture_on_commit_callbacks(execute=True):
         response = post_section_edit(staff_client, section, "No pictures any more.")
     assert response.status_code == 302
-    names = _files(settings, "markdownx")
+    names = stored_files("markdownx")
     shared_base = os.path.splitext(os.path.basename(shared))[0]
     own_base = os.path.splitext(os.path.basename(own))[0]
     assert f"{shared_base}.jpg" in names and f"{shared_base}-960w.jpg" in names
     assert not [name for name in names if name.startswith(own_base)]
 
 
-def test_deleting_an_article_removes_its_images(
-    staff_client, settings, django_capture_on_commit_callbacks
-):
+def test_deleting_an_article_removes_its_images(staff_client, django_capture_on_commit_callbacks):
     inline = _inline_upload(staff_client)
     article = make_article(status=Article.Status.DRAFT)
     make_section(article=article, body=f"![A garden]({inline})")
     with django_capture_on_commit_callbacks(execute=True):
         _replace_featured_image(staff_client, article)
-    assert _files(settings, "featured") and _files(settings, "markdownx")
+    assert stored_files("featured") and stored_files("markdownx")
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
             f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"}
         )
     assert response.status_code == 302
-    assert _files(settings, "featured") == [] and _files(settings, "markdownx") == []
+    assert stored_files("featured") == [] and stored_files("markdownx") == []
 
 
 def test_an_image_waiting_to_go_live_at_its_time_is_kept(
-    staff_client, reviewer, settings, django_capture_on_commit_callbacks
+    staff_client, reviewer, django_capture_on_commit_callbacks
 ):
     article = Article.objects.get(slug=SLUG)
     with django_capture_on_commit_callbacks(execute=True):
@@ -151,11 +145,11 @@ def test_an_image_waiting_to_go_live_at_its_time_is_kept(
     article.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         _replace_featured_image(staff_client, article)  # a newer draft, with another image
-    assert os.path.basename(scheduled) in _files(settings, "featured")
+    assert os.path.basename(scheduled) in stored_files("featured")
 
 
 def test_an_image_in_a_live_pages_draft_stays_while_the_draft_is_edited(
-    staff_client, settings, django_capture_on_commit_callbacks
+    staff_client, django_capture_on_commit_callbacks
 ):
     article = Article.objects.get(slug=SLUG)
     section = article.sections.order_by("position").first()
@@ -165,14 +159,14 @@ def test_an_image_in_a_live_pages_draft_stays_while_the_draft_is_edited(
         assert post_section_edit(staff_client, section, body).status_code == 302
     with django_capture_on_commit_callbacks(execute=True):  # edited again, the image kept
         assert post_section_edit(staff_client, section, body + " More.").status_code == 302
-    assert os.path.basename(url) in _files(settings, "markdownx")
+    assert os.path.basename(url) in stored_files("markdownx")
     with django_capture_on_commit_callbacks(execute=True):
         publish_pending(article)
-    assert os.path.basename(url) in _files(settings, "markdownx")
+    assert os.path.basename(url) in stored_files("markdownx")
 
 
 def test_an_image_of_a_submitted_revision_stays_while_a_newer_draft_leaves_it_out(
-    staff_client, reviewer, settings, django_capture_on_commit_callbacks
+    staff_client, reviewer, django_capture_on_commit_callbacks
 ):
     article = Article.objects.get(slug=SLUG)
     section = article.sections.order_by("position").first()
@@ -182,7 +176,7 @@ def test_an_image_of_a_submitted_revision_stays_while_a_newer_draft_leaves_it_ou
     submitted = workflow.submit(article, user=reviewer.user)
     with django_capture_on_commit_callbacks(execute=True):
         post_section_edit(staff_client, section, "A newer draft, without the picture.")
-    assert os.path.basename(url) in _files(settings, "markdownx")
+    assert os.path.basename(url) in stored_files("markdownx")
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve(
             submitted,
@@ -195,14 +189,14 @@ def test_an_image_of_a_submitted_revision_stays_while_a_newer_draft_leaves_it_ou
 
 
 def test_a_revision_showing_an_image_no_longer_stored_is_not_published(
-    staff_client, reviewer, settings
+    staff_client, reviewer, media
 ):
     article = Article.objects.get(slug=SLUG)
     section = article.sections.order_by("position").first()
     url = _inline_upload(staff_client)
     post_section_edit(staff_client, section, f"{section.body}\n\n![A calm room]({url})")
     revision = workflow.submit(article, user=reviewer.user)
-    (settings.MEDIA_ROOT / url.removeprefix("/media/")).unlink()
+    remove_stored(url)
     response = reviewer.post(
         f"/admin/publishing/revision/{revision.pk}/review/",
         {"action": "approve", "credit": "Rhea Ward, MD", "next_review_on": "2027-05-01"},
@@ -214,9 +208,7 @@ def test_a_revision_showing_an_image_no_longer_stored_is_not_published(
     assert url not in Article.objects.get(pk=article.pk).sections.first().body_html
 
 
-def test_deleting_a_section_removes_its_images(
-    staff_client, settings, django_capture_on_commit_callbacks
-):
+def test_deleting_a_section_removes_its_images(staff_client, django_capture_on_commit_callbacks):
     url = _inline_upload(staff_client)
     article = make_article(status=Article.Status.DRAFT)
     section = make_section(article=article, body=f"![A garden]({url})")
@@ -225,28 +217,38 @@ def test_deleting_a_section_removes_its_images(
             f"/admin/articles/section/{section.pk}/delete/", {"post": "yes"}
         )
     assert response.status_code == 302
-    assert _files(settings, "markdownx") == []
+    assert stored_files("markdownx") == []
 
 
-def test_uploads_never_saved_into_a_page_go_after_a_day(staff_client, settings):
-    used, left_out, fresh = (_inline_upload(staff_client) for _ in range(3))
+def _next_second():
+    """Sleep into the next whole second: a bucket keeps modification times in whole seconds."""
+    time.sleep(1 - time.time() % 1 + 0.01)
+
+
+def test_uploads_never_saved_into_a_page_go_after_a_day(staff_client, media):
+    from django.core.files.storage import default_storage
+
+    used, left_out = _inline_upload(staff_client), _inline_upload(staff_client)
+    _next_second()
+    fresh = _inline_upload(staff_client)
     make_section(article=make_article(), body=f"![A calm room]({used})")
-    day_old = (timezone.now() - datetime.timedelta(days=1, minutes=1)).timestamp()
-    for path in (settings.MEDIA_ROOT / "markdownx").iterdir():
-        if fresh.rsplit("/", 1)[-1].split(".")[0] not in path.name:
-            os.utime(path, (day_old, day_old))
+    fresh_uploaded = default_storage.get_modified_time(fresh.removeprefix("/media/"))
 
-    removed = remove_unsaved_uploads()
+    # A day after the last upload: the two before it are over a day old, it is not.
+    removed = remove_unsaved_uploads(now=fresh_uploaded + datetime.timedelta(days=1))
 
     assert removed == [left_out.removeprefix("/media/")]
-    names = "".join(_files(settings, "markdownx"))
+    names = "".join(stored_files("markdownx"))
     for kept in (used, fresh):
         assert os.path.splitext(os.path.basename(kept))[0] in names
     assert os.path.splitext(os.path.basename(left_out))[0] not in names
+    assert remove_unsaved_uploads(now=fresh_uploaded + datetime.timedelta(days=2)) == [
+        fresh.removeprefix("/media/")
+    ]
 
 
 def test_restoring_a_revision_whose_image_was_removed_leaves_the_image_out_and_says_so(
-    staff_client, settings, django_capture_on_commit_callbacks
+    staff_client, django_capture_on_commit_callbacks
 ):
     article = Article.objects.get(slug=SLUG)
     with django_capture_on_commit_callbacks(execute=True):
@@ -295,7 +297,7 @@ def test_the_background_worker_removes_them_once_an_hour(committed_seed, setting
 
 
 def test_a_file_that_cannot_be_removed_is_logged_and_the_save_still_succeeds(
-    staff_client, settings, monkeypatch, caplog, django_capture_on_commit_callbacks
+    staff_client, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
     from django.core.files.storage import FileSystemStorage
 
@@ -311,4 +313,4 @@ def test_a_file_that_cannot_be_removed_is_logged_and_the_save_still_succeeds(
         response = post_section_edit(staff_client, section, "No picture.")
     assert response.status_code == 302
     assert "read-only storage" in caplog.text
-    assert os.path.basename(url) in _files(settings, "markdownx")
+    assert os.path.basename(url) in stored_files("markdownx")

@@ -1,3 +1,5 @@
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -34,6 +36,8 @@ from .readability import (
     uncited_claims,
 )
 from .services import save_article, save_section
+
+logger = logging.getLogger(__name__)
 
 
 class MarkdownEditor(AdminMarkdownxWidget):
@@ -445,7 +449,11 @@ class ArticleForm(forms.ModelForm):
         if isinstance(chosen, UploadedFile) and "featured_image" not in self.errors:
             cleaned = strip_metadata(chosen)
             directory = Article._meta.get_field("featured_image").upload_to
-            name = default_storage.save(f"{directory}{cleaned.name}", cleaned)
+            try:
+                name = default_storage.save(f"{directory}{cleaned.name}", cleaned)
+            except Exception:
+                logger.exception("The site could not keep a chosen featured image.")
+                return  # the field asks for it again, as it would without keeping
             self.data = self.data.copy()
             self.data[self.add_prefix("kept_featured_image")] = signing.dumps(
                 name, salt=KEPT_IMAGE_SALT

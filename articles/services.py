@@ -5,11 +5,27 @@ free anchor). Work with side effects (image files, citation rows) happens here, 
 the admin, the commands and the tests call by name.
 """
 
+import logging
+
 from references.citations import cited_keys
 from references.models import Reference
 
 from .images import make_renditions, strip_metadata
 from .models import Section, SectionCitation
+
+logger = logging.getLogger(__name__)
+
+
+class ImageNotStored(Exception):
+    """Storage would not take an image (a bucket not answering, a full disk). The message is
+    for the editor; the traceback is logged for whoever looks after the site."""
+
+    def __init__(self):
+        super().__init__(
+            "The image could not be stored just now, so nothing was saved. Try again in a few "
+            "minutes (choose the image again); if it keeps failing, tell whoever looks after "
+            "the site."
+        )
 
 
 def store_featured_image(article):
@@ -17,7 +33,11 @@ def store_featured_image(article):
     image = article.featured_image
     if image and not image._committed:
         cleaned = strip_metadata(image)
-        image.save(cleaned.name, cleaned, save=False)
+        try:
+            image.save(cleaned.name, cleaned, save=False)
+        except Exception as error:
+            logger.exception("The site could not store a featured image.")
+            raise ImageNotStored() from error
 
 
 def save_article(article):

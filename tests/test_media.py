@@ -146,3 +146,31 @@ def sections_with_image(staff_client):
     save_article(article)
     make_section(article=article, body=f"![A calm room]({url})")
     return article, url
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_a_featured_image_the_bucket_cannot_take_gets_the_form_back_not_an_error(
+    editor, settings, bucket_media, caplog, live
+):
+    from articles.models import Article
+    from tests.admin_forms import form_values
+    from tests.factories import make_article
+
+    article = make_article(
+        status=Article.Status.PUBLISHED if live else Article.Status.DRAFT, sections=["Text."]
+    )
+    url = f"/admin/articles/article/{article.pk}/change/"
+    data = form_values(editor.get(url))
+    _bucket_gone(settings)
+    data.update(
+        featured_image=SimpleUploadedFile("p.png", _png(800, 600), content_type="image/png"),
+        featured_image_alt="A square.",
+        summary="Kept in the form.",
+    )
+    response = editor.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The image could not be stored just now, so nothing was saved." in page
+    assert "Kept in the form." in page
+    assert "could not store a featured image" in caplog.text
+    assert Article.objects.get(pk=article.pk).summary != "Kept in the form."

@@ -26,7 +26,7 @@ from articles import admin as article_admins
 from articles.history import word_diff
 from articles.models import Article, KeyPoint, Section
 from articles.rendering import render_markdown
-from articles.services import store_featured_image
+from articles.services import ImageNotStored, store_featured_image
 from clinic.admin import ClinicSettingsAdmin as PlainClinicSettingsAdmin
 from clinic.models import ClinicSettings
 from glossary.admin import GlossaryEntryAdmin as PlainGlossaryEntryAdmin
@@ -246,7 +246,7 @@ class Revisioned:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except WorkflowError as refusal:
+        except (WorkflowError, ImageNotStored) as refusal:
             if request.method != "POST":
                 raise
             # The save's transaction is rolled back. Shown again, the form says why; a

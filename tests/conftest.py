@@ -45,6 +45,7 @@ def _fresh_page_cache(request):
     test's rolled-back transaction never reaches; there they are made to fire at once.
     """
     page_store().clear_local()
+    page_store().forget_failures()  # a shared-cache failure another test caused is over
     lifeline.forget()
     if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
         request.getfixturevalue("_django_db_helper")

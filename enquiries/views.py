@@ -1,6 +1,7 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.validators import slug_re
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,11 @@ from .services import enquiry_submit
 
 logger = logging.getLogger(__name__)
 _THANKS_SESSION_KEY = "enquiry_thanks"
+# After the thank-you is shown, a reload still says the enquiry was sent: a signed cookie
+# holding only that (no reference, no urgency, nothing that tells one person from another).
+SENT_COOKIE = "enquiry_sent"
+_SENT_SALT = "enquiries.sent"
+_SENT_MAX_AGE = 24 * 60 * 60
 # The request.META key atma_site.request_limits sets when it discarded file parts.
 FILES_REFUSED = "atma.FILES_REFUSED"
 
@@ -84,6 +90,21 @@ class EnquiryView(FormView):
 class ThanksView(TemplateView):
     template_name = "enquiries/thanks.html"
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["reference"]:
+            response.set_signed_cookie(
+                SENT_COOKIE,
+                "sent",
+                salt=_SENT_SALT,
+                max_age=_SENT_MAX_AGE,
+                path=reverse("enquiries:thanks"),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
     def get_context_data(self, **kwargs):
         # Shown once, then forgotten: no session row keeps the reference or the urgency.
         session = self.request.session
@@ -91,8 +112,17 @@ class ThanksView(TemplateView):
         if not session.keys() and not self.request.user.is_authenticated:
             session.flush()  # deletes the row and the cookie
 
+        sent_before = (
+            self.request.get_signed_cookie(
+                SENT_COOKIE, default=None, salt=_SENT_SALT, max_age=_SENT_MAX_AGE
+            )
+            == "sent"
+        )
         return super().get_context_data(
-            reference=thanks.get("reference"), urgent=thanks.get("urgent", False), **kwargs
+            reference=thanks.get("reference"),
+            urgent=thanks.get("urgent", False),
+            sent_before=sent_before,
+            **kwargs,
         )
 
 

@@ -15,15 +15,15 @@ What a person types is read here, the same way whichever engine answers:
 
 A page is found if it holds any concept, and ranked by how many of the query's concepts it
 holds, then by the engine's relevance, in which headings and titles count most. Only matching
-and stemming are the engine's: PostgreSQL's full-text search (the `english` configuration, a
-GIN index on each section's heading and text, articles migration 0009), or SQLite's FTS5
+and stemming are the engine's: PostgreSQL's full-text search (the `english` configuration,
+each document stored weighted with a GIN index, front migration 0003), or SQLite's FTS5
 (porter tokenizer), a table rebuilt when the page cache's content version says the content
 changed since it was built.
 
 `search(query)` returns a `Results`: ranked `Hit`s with a snippet in which the matched words
 are marked (escaped before the marks go in), the spelling alternatives used, and the concepts
 no page holds. The words and synonyms it compares with are read once per content version (a
-synonym edit changes it too) and kept in this process; a search then costs four queries
+synonym edit changes it too) and kept in this process; a search then costs two queries
 however much content there is.
 """
 
@@ -46,7 +46,7 @@ from topics.models import TopicPage
 from .models import SynonymGroup
 
 # Raise when the SQLite table's columns or what fills it change: the table is made anew.
-SQLITE_SCHEMA = 2
+SQLITE_SCHEMA = 3
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 MAX_RESULTS = 20
@@ -74,21 +74,6 @@ _STOP_WORDS = """
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 # Words shorter than this are never taken as misspelt; up to the second length, one edit.
 _CORRECT_FROM, _TWO_EDITS_FROM = 5, 8
-
-# The document each section is searched as; the index in articles migration 0009 is on exactly this.
-SECTION_DOCUMENT = (
-    "to_tsvector('english'::regconfig, coalesce(s.heading, '') || ' ' || coalesce(s.body_text, ''))"
-)
-_SECTION_WEIGHTED = (
-    "setweight(to_tsvector('english'::regconfig, coalesce(s.heading, '')), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, coalesce(s.body_text, '')), 'B')"
-)
-_TOPIC_DOCUMENT = "to_tsvector('english'::regconfig, t.title || ' ' || t.summary || ' ' || t.intro)"
-_TOPIC_WEIGHTED = (
-    "setweight(to_tsvector('english'::regconfig, t.title), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, t.summary), 'B') || "
-    "setweight(to_tsvector('english'::regconfig, t.intro), 'C')"
-)
 
 
 @dataclass
@@ -273,7 +258,9 @@ def _build_lexicon():
 
 def _postgres(concepts):
     """One statement: every concept a tsquery of its alternatives (phrases kept as phrases),
-    a page found if it holds any; how many it holds, and whether any page holds each, beside."""
+    a page found if it holds any; how many it holds, and whether any page holds each, beside.
+    Documents are read from their stored, weighted `search_vector` (front migration 0003);
+    only the snippets of the rows returned parse text."""
     params, tsqueries = [], []
     for concept in concepts:
         tsqueries.append(
@@ -281,41 +268,41 @@ def _postgres(concepts):
         )
         params += [" ".join(term) for term in concept.terms]
     names = [f"c{number}" for number in range(len(concepts))]
-    any_query = " || ".join(names)
-
-    def held(document):
-        return " + ".join(f"({document} @@ q.{name})::int" for name in names)
-
+    held = " + ".join(f"(m.doc @@ q.{name})::int" for name in names)
     found = ", ".join(f"bool_or(m.doc @@ q.{name}) OVER ()" for name in names)
+    headline = "'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', {}'"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             WITH q AS (SELECT {", ".join(f"{t} AS {n}" for t, n in zip(tsqueries, names, strict=True))}),
-            query AS (SELECT q.*, {any_query} AS anyq FROM q),
+            query AS (SELECT q.*, {" || ".join(names)} AS anyq FROM q),
             matched AS (
-                SELECT 'section' AS kind, s.id, {SECTION_DOCUMENT} AS doc,
-                       ts_rank({_SECTION_WEIGHTED}, query.anyq) AS rank,
-                       ts_headline('english', s.body_text, query.anyq,
-                                   'StartSel=' || chr(2) || ', StopSel=' || chr(3)
-                                   || ', MaxWords=30, MinWords=12, MaxFragments=1') AS snippet
+                SELECT 'section' AS kind, s.id, s.heading AS title, a.title AS context,
+                       a.slug, s.anchor AS place, s.search_vector AS doc, s.body_text AS text
                 FROM articles_section s
                 JOIN articles_article a ON a.id = s.article_id, query
-                WHERE a.status = 'published' AND {SECTION_DOCUMENT} @@ query.anyq
+                WHERE a.status = 'published' AND s.search_vector @@ query.anyq
                 UNION ALL
-                SELECT 'topic', t.id, {_TOPIC_DOCUMENT},
-                       ts_rank({_TOPIC_WEIGHTED}, query.anyq),
-                       ts_headline('english', t.summary, query.anyq,
-                                   'StartSel=' || chr(2) || ', StopSel=' || chr(3)
-                                   || ', HighlightAll=true')
+                SELECT 'topic', t.id, t.title, '', t.slug, p.slug, t.search_vector, t.summary
                 FROM articles_topicpage t
                 LEFT JOIN articles_topicpage p ON p.id = t.parent_id, query
                 WHERE t.status = 'published' AND (p.id IS NULL OR p.status = 'published')
-                  AND {_TOPIC_DOCUMENT} @@ query.anyq
+                  AND t.search_vector @@ query.anyq
+            ),
+            ranked AS (
+                SELECT m.*, ts_rank(m.doc, q.anyq) AS rank, ARRAY[{found}] AS found,
+                       {held} AS held
+                FROM matched m, query q
+                ORDER BY held DESC, rank DESC, m.kind, m.id
+                LIMIT %s
             )
-            SELECT m.kind, m.id, m.rank, m.snippet, ARRAY[{found}], {held("m.doc")} AS held
-            FROM matched m, query q
-            ORDER BY held DESC, m.rank DESC, m.kind, m.id
-            LIMIT %s
+            SELECT r.kind, r.id, r.rank,
+                   ts_headline('english', r.text, q.anyq, CASE WHEN r.kind = 'section'
+                       THEN {headline.format("MaxWords=30, MinWords=12, MaxFragments=1")}
+                       ELSE {headline.format("HighlightAll=true")} END),
+                   r.found, r.held, r.title, r.context, r.slug, r.place
+            FROM ranked r, query q
+            ORDER BY r.held DESC, r.rank DESC, r.kind, r.id
             """,
             [*params, MAX_RESULTS],
         )
@@ -356,13 +343,15 @@ def _sqlite(concepts, version, index):
         cursor.execute(
             f"""
             WITH matched AS MATERIALIZED (
-                SELECT kind, ref_id, bm25(search_index, 0, 0, 8.0, 2.0, 1.0) AS rank,
+                SELECT kind, ref_id, title, context, slug, place,
+                       bm25(search_index, 0, 0, 8.0, 2.0, 1.0, 0, 0, 0) AS rank,
                        snippet(search_index, 3, char(2), char(3), '…', 24) AS snippet,
                        {", ".join(holds)}
                 FROM search_index
                 WHERE search_index MATCH %s
             )
-            SELECT kind, ref_id, rank, snippet, {found}, {held} AS held
+            SELECT kind, ref_id, rank, snippet, {found}, {held} AS held,
+                   title, context, slug, place
             FROM matched
             ORDER BY held DESC, rank, kind, ref_id
             LIMIT %s
@@ -371,7 +360,7 @@ def _sqlite(concepts, version, index):
         )
         n = len(concepts)
         return [
-            (kind, ref_id, -rank, snippet, [bool(f) for f in rest[:n]], rest[n])
+            (kind, ref_id, -rank, snippet, [bool(f) for f in rest[:n]], *rest[n:])
             for kind, ref_id, rank, snippet, *rest in cursor
         ]
 
@@ -385,23 +374,26 @@ def _refresh_sqlite_index(current, built, schema):
             cursor.execute("DROP TABLE IF EXISTS search_index")
         # The body column is what snippets quote (a section's text, a page's summary);
         # "more" is searched but never quoted (a topic page's intro, written in Markdown).
+        # What a hit shows and links to is kept beside it, unsearched, so that a search
+        # reads nothing else.
         cursor.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(kind UNINDEXED, "
-            "ref_id UNINDEXED, title, body, more, tokenize='porter unicode61')"
+            "ref_id UNINDEXED, title, body, more, context UNINDEXED, slug UNINDEXED, "
+            "place UNINDEXED, tokenize='porter unicode61')"
         )
         cursor.execute("DELETE FROM search_index")
         cursor.execute(
             """
-            INSERT INTO search_index (kind, ref_id, title, body, more)
-            SELECT 'section', s.id, s.heading, s.body_text, ''
+            INSERT INTO search_index (kind, ref_id, title, body, more, context, slug, place)
+            SELECT 'section', s.id, s.heading, s.body_text, '', a.title, a.slug, s.anchor
             FROM articles_section s JOIN articles_article a ON a.id = s.article_id
             WHERE a.status = 'published'
             """
         )
         cursor.execute(
             """
-            INSERT INTO search_index (kind, ref_id, title, body, more)
-            SELECT 'topic', t.id, t.title, t.summary, t.intro
+            INSERT INTO search_index (kind, ref_id, title, body, more, context, slug, place)
+            SELECT 'topic', t.id, t.title, t.summary, t.intro, '', t.slug, p.slug
             FROM articles_topicpage t LEFT JOIN articles_topicpage p ON p.id = t.parent_id
             WHERE t.status = 'published' AND (p.id IS NULL OR p.status = 'published')
             """
@@ -413,36 +405,19 @@ def _refresh_sqlite_index(current, built, schema):
 
 
 def _hits(rows):
-    section_ids = [ref_id for kind, ref_id, *_ in rows if kind == "section"]
-    topic_ids = [ref_id for kind, ref_id, *_ in rows if kind == "topic"]
-    sections = Section.objects.select_related("article").in_bulk(section_ids)
-    topics = TopicPage.objects.select_related("parent").in_bulk(topic_ids)
+    """Hits from the rows alone: the query brought what each shows and links to."""
     hits = []
-    for kind, ref_id, rank, snippet, *_ in rows:
-        if kind == "section" and ref_id in sections:
-            section = sections[ref_id]
-            if section.article.status != Article.Status.PUBLISHED:
-                continue  # unpublished between the search and this read
-            hits.append(
-                Hit(
-                    title=section.heading or section.article.title,
-                    context=section.article.title,
-                    url=section.get_absolute_url(),
-                    snippet=_marked(snippet),
-                    rank=rank,
-                )
-            )
-        elif kind == "topic" and ref_id in topics:
-            page = topics[ref_id]
-            hits.append(
-                Hit(
-                    title=page.title,
-                    context="Topic page",
-                    url=page.get_absolute_url(),
-                    snippet=_marked(snippet),
-                    rank=rank,
-                )
-            )
+    for kind, _id, rank, snippet, _found, _held, title, context, slug, place in rows:
+        if kind == "section":
+            article = Article(title=context, slug=slug)
+            url = Section(article=article, anchor=place).get_absolute_url()
+            title = title or context
+        else:
+            # Stand-ins for the page and its parent: only their slugs decide the address.
+            parent = TopicPage(pk=-1, slug=place) if place else None
+            url = TopicPage(slug=slug, parent=parent).get_absolute_url()
+            context = "Topic page"
+        hits.append(Hit(title, context, url, _marked(snippet), rank))
     return hits
 
 

@@ -40,14 +40,21 @@ def _client_digest(request):
 
 
 def allow_post(request):
-    """Count one post from this client; False once it is over the limit for the window."""
+    """Count one enquiry post from this client; False once it is over the limit."""
     limit, window = settings.ENQUIRY_RATE_LIMIT
-    key = f"enquiry-posts:{_client_digest(request)}:{int(_now() // window)}"
+    return allow(request, scope="enquiry-posts", limit=limit, window=window)
+
+
+def allow(request, *, scope, limit, window):
+    """Count one post of `scope` (its own counter) from this client; False once over `limit`
+    posts in the `window` seconds now running."""
+    key = f"{scope}:{_client_digest(request)}:{int(_now() // window)}"
     try:
         return _increment(key, timeout=2 * window) <= limit
-    except Exception as error:  # any cache failure: store the enquiry, say so in the log
+    except Exception as error:  # any cache failure: store the post, say so in the log
         logger.error(
-            "Enquiry rate limit unavailable (%s: %s); post let through.",
+            "%s rate limit unavailable (%s: %s); post let through.",
+            scope,
             type(error).__name__,
             error,
         )

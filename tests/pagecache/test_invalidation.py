@@ -63,6 +63,7 @@ NEVER_ON_PUBLIC_PAGES = {
     "pagecache.ContentVersion": "the version itself",
     "publishing.Revision": "drafts waiting for review; publishing one writes the watched rows",
     "publishing.ScheduleProblem": "failed scheduled steps, for staff and monitoring only",
+    "feedback.PageFeedback": "readers' answers, for editors only; never shown publicly",
     "references.ImportBatch": "previewed imports, staff only; importing writes the watched rows",
 }
 

@@ -405,18 +405,27 @@ def _refresh_sqlite_index(current, built, schema):
 
 
 def _hits(rows):
-    """Hits from the rows alone: the query brought what each shows and links to."""
+    """Hits from the rows alone: the query brought what each shows and links to. Each
+    page's address is worked out once (a section's is its article's, with its anchor)."""
+    addresses = {}
+
+    def address(kind, slug, parent_slug=None):
+        if (kind, slug) not in addresses:
+            if kind == "article":
+                page = Article(slug=slug)
+            else:  # stand-ins for the page and its parent: only their slugs decide it
+                parent = TopicPage(pk=-1, slug=parent_slug) if parent_slug else None
+                page = TopicPage(slug=slug, parent=parent)
+            addresses[kind, slug] = page.get_absolute_url()
+        return addresses[kind, slug]
+
     hits = []
     for kind, _id, rank, snippet, _found, _held, title, context, slug, place in rows:
         if kind == "section":
-            article = Article(title=context, slug=slug)
-            url = Section(article=article, anchor=place).get_absolute_url()
+            url = f"{address('article', slug)}#{place}"  # as Section.get_absolute_url
             title = title or context
         else:
-            # Stand-ins for the page and its parent: only their slugs decide the address.
-            parent = TopicPage(pk=-1, slug=place) if place else None
-            url = TopicPage(slug=slug, parent=parent).get_absolute_url()
-            context = "Topic page"
+            url, context = address("topic", slug, place), "Topic page"
         hits.append(Hit(title, context, url, _marked(snippet), rank))
     return hits
 

@@ -178,6 +178,9 @@ def main():
                 time.sleep(1)
                 result = wrk(url, duration=duration, connections=args.connections, script=lua)
                 rows.append((name, result))
+            # One reader at a time: what one search costs, without waiting for others.
+            result = wrk(topology.nginx_url + "/", duration=duration, connections=1, script=script)
+            rows.append(("search, topology, 1 connection", result))
     finally:
         _terminate(make_run)
         shutil.rmtree(work, ignore_errors=True)
@@ -203,7 +206,11 @@ def main():
             f"{result['p99']:>8.2f}{result['errors']:>7}{hits:>11}"
         )
         failed |= bool(result["errors"]) or bool(result["hits"])
-        if name.startswith("search") and result["p99"] > TARGET_P99_MS:
+        if (
+            name.startswith("search")
+            and "1 connection" not in name
+            and result["p99"] > TARGET_P99_MS
+        ):
             print(f"  over the target: p99 {result['p99']:.1f} ms > {TARGET_P99_MS} ms")
             failed = True
     return 1 if failed else 0

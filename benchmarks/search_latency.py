@@ -98,7 +98,7 @@ def lua_script(directory):
 
 
 def wrk(url, *, duration, connections, script=None):
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency"]
     if script:
         command += ["-s", str(script)]
     output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout

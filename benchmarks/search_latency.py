@@ -22,11 +22,9 @@ started. Needs wrk and what deploy/check-topology needs.
 import argparse
 import json
 import os
-import re
 import shutil
 import signal
 import ssl
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 sys.path.insert(0, str(ROOT))
 
-from topology import Topology, _terminate, _wait_for_port, free_port, stop_on_signals  # noqa: E402
+from page_throughput import start_make_run, wrk  # noqa: E402
+from topology import Topology, _terminate, free_port, stop_on_signals  # noqa: E402
 
 from tests.front.patient_questions import QUESTIONS  # noqa: E402
 
@@ -95,43 +94,6 @@ def lua_script(directory):
     path = Path(directory) / "search.lua"
     path.write_text(LUA % {"questions": "{" + ", ".join(json.dumps(q) for q in encoded) + "}"})
     return path
-
-
-def wrk(url, *, duration, connections, script=None):
-    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency"]
-    if script:
-        command += ["-s", str(script)]
-    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
-
-    def milliseconds(label):
-        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
-    errors += int((re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1])
-    cache = re.search(r"cache hits (\d+) misses (\d+) bad (\d+)", output)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": milliseconds("50%"),
-        "p90": milliseconds("90%"),
-        "p99": milliseconds("99%"),
-        "errors": errors + (int(cache[3]) if cache else 0),
-        "hits": int(cache[1]) if cache else None,
-        "misses": int(cache[2]) if cache else None,
-    }
-
-
-def start_make_run(port):
-    process = subprocess.Popen(
-        ["make", "--no-print-directory", "run", f"PORT={port}"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
-    )
-    _wait_for_port(port, timeout=180)
-    return process
 
 
 def main():

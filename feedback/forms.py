@@ -46,16 +46,12 @@ class FeedbackForm(forms.Form):
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": COMMENT_MAX_LENGTH}),
         label="Tell us more (optional)",
-        help_text="What helped, or what was missing? Please do not include your name, contact "
-        "details or anything about your health. We read every comment but cannot reply.",
     )
-    # Hidden from people by CSS and from assistive technology; bots fill it in.
-    website = forms.CharField(required=False, label="Leave this field empty")
+    # The honeypot: hidden from people by CSS and from assistive technology; bots fill it in.
+    website = forms.CharField(required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.fields["comment"].widget.attrs["aria-describedby"] = "id_comment_helptext"
+    # The fields validate; templates/feedback/_form.html writes the form out by hand, the
+    # same for every reader, since it sits on cached pages.
 
     def is_bot(self):
         return bool(self.data.get("website"))

@@ -3,7 +3,9 @@ or title first), in a generated column with a GIN index: a search then parses no
 match or rank, only to quote a snippet. SQLite searches its FTS5 table instead.
 
 The columns are PostgreSQL's own, unknown to the models: the database fills them on every
-write, and only front.search reads them.
+write, and only front.search reads them. PostgreSQL refuses to change the type of a column a
+generated column reads (heading, body_text; title, summary, intro): a migration that must do
+so drops `search_vector` first and adds it again after, as `add` here does.
 """
 
 from django.db import migrations

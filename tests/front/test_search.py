@@ -77,6 +77,9 @@ def test_written_markup_is_shown_as_text_not_run(client):
         "🙂 ketamine",
         "<script>alert(1)</script>",
         "the of and",
+        " ".join(["ketamineketamineketamine"] * 12),  # twelve long unknown words to correct
+        "治疗 ketamin 🙂 \u200b spravato_",
+        '"nasal spray" OR price',
     ],
     ids=lambda q: repr(q[:20]),
 )

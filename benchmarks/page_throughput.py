@@ -72,15 +72,20 @@ def start_make_run(port):
     return process
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def wrk_arguments(doc):
+    """--duration (bounded to 60 s) and --connections, once wrk is known to be there."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
-    duration = max(1, min(args.duration, 60))
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     stop_on_signals()
+    return args, max(1, min(args.duration, 60))
+
+
+def main():
+    args, duration = wrk_arguments(__doc__)
 
     make_run_port = free_port()
     make_run = start_make_run(make_run_port)

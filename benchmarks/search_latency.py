@@ -19,7 +19,6 @@ Loopback only; each wrk run is bounded by --duration (at most 60 s). Stops every
 started. Needs wrk and what deploy/check-topology needs.
 """
 
-import argparse
 import json
 import os
 import shutil
@@ -36,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
 sys.path.insert(0, str(ROOT))
 
-from page_throughput import start_make_run, wrk  # noqa: E402
-from topology import Topology, _terminate, free_port, stop_on_signals  # noqa: E402
+from page_throughput import start_make_run, wrk, wrk_arguments  # noqa: E402
+from topology import Topology, _terminate, free_port  # noqa: E402
 
 from tests.front.patient_questions import QUESTIONS  # noqa: E402
 
@@ -97,14 +96,7 @@ def lua_script(directory):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    args = parser.parse_args()
-    duration = max(1, min(args.duration, 60))
-    if not shutil.which("wrk"):
-        sys.exit("wrk is missing: apt-get install wrk")
-    stop_on_signals()
+    args, duration = wrk_arguments(__doc__)
 
     work = Path(tempfile.mkdtemp(prefix="atma-search-bench-"))
     script = lua_script(work)

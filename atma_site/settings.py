@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "enquiries",
     "front",
     "publishing",
+    "feedback",
 ]
 
 # WhiteNoise sits right after SecurityMiddleware so static files skip the rest.
@@ -379,6 +380,11 @@ REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)
 ENQUIRY_RATE_LIMIT = (
     env_int("ENQUIRY_RATE_LIMIT_POSTS", 10),
     env_int("ENQUIRY_RATE_LIMIT_SECONDS", 900),
+)
+# "Was this page helpful?" posts per client per window, counted apart from enquiries.
+FEEDBACK_RATE_LIMIT = (
+    env_int("FEEDBACK_RATE_LIMIT_POSTS", 20),
+    env_int("FEEDBACK_RATE_LIMIT_SECONDS", 900),
 )
 # How many reverse proxies in front of the app add X-Forwarded-For (0: use REMOTE_ADDR).
 NUM_PROXIES = env_int("NUM_PROXIES", 0)

@@ -34,6 +34,7 @@ def robots_txt(request):
         "Disallow: /articles/preview/",
         "Disallow: /topics/preview/",
         "Disallow: /enquire/thanks/",
+        "Disallow: /feedback/",
         "Disallow: /markdownx/",
         "Disallow: /search/",
         "",
@@ -55,6 +56,7 @@ urlpatterns = [
     path("glossary/", include("glossary.urls")),
     path("", include("topics.urls")),
     path("enquire/", include("enquiries.urls")),
+    path("feedback/", include("feedback.urls")),
     re_path(
         r"^references/all\.(?P<export_format>bib|ris|json)$",
         public_page(all_references),

@@ -33,27 +33,29 @@ from topology import Topology, _terminate, _wait_for_port, free_port, stop_on_si
 PAGE = "/articles/who-can-benefit-from-ketamine-therapy/"
 
 
-def wrk(url, *, duration, connections):
-    result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    output = result.stdout
+def wrk(url, *, duration, connections, script=None):
+    """One wrk run: requests/s, p50, p90 and p99 in ms, errors (any non-2xx or 3xx too), and
+    what a Lua `script` printed as "cache hits N misses N bad N" (bad ones count as errors)."""
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
 
     def milliseconds(label):
         value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output)) + int(
-        (re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1]
-    )
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    errors += int((re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1])
+    cache = re.search(r"cache hits (\d+) misses (\d+) bad (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": milliseconds("50%"),
+        "p90": milliseconds("90%"),
         "p99": milliseconds("99%"),
-        "errors": errors,
+        "errors": errors + (int(cache[3]) if cache else 0),
+        "hits": int(cache[1]) if cache else None,
+        "misses": int(cache[2]) if cache else None,
     }
 
 
@@ -70,15 +72,20 @@ def start_make_run(port):
     return process
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def wrk_arguments(doc):
+    """--duration (bounded to 60 s) and --connections, once wrk is known to be there."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
-    duration = max(1, min(args.duration, 60))
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     stop_on_signals()
+    return args, max(1, min(args.duration, 60))
+
+
+def main():
+    args, duration = wrk_arguments(__doc__)
 
     make_run_port = free_port()
     make_run = start_make_run(make_run_port)

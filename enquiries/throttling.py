@@ -54,7 +54,25 @@ def allow_post(request):
         return _increment(key, keep_seconds) <= settings.ENQUIRY_RATE_LIMIT[0]
     except Exception as error:  # the database is away: store the enquiry, say so in the log
         logger.error(
-            "Enquiry rate limit unavailable (%s: %s); post let through.",
+            "%s rate limit unavailable (%s: %s); post let through.",
+            scope,
+            type(error).__name__,
+            error,
+        )
+        return True
+
+
+def allow(request, *, scope, limit, window):
+    """Count one post of `scope` (a counter of its own, such as page feedback) from this
+    client; False once it is over `limit` posts in the `window` seconds now running. Like
+    enquiry posts, let through (and logged) if the database cannot count it."""
+    key = f"{scope}:{client_digest(request)}:{int(_now() // window)}"
+    try:
+        return _increment(key, 2 * window) <= limit
+    except Exception as error:
+        logger.error(
+            "Rate limit for %s unavailable (%s: %s); post let through.",
+            scope,
             type(error).__name__,
             error,
         )

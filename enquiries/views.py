@@ -25,6 +25,11 @@ logger = logging.getLogger(__name__)
 THANKS_COOKIE = "enquiry_thanks"
 _THANKS_SALT = "enquiries.thanks"
 _THANKS_MAX_AGE = 10 * 60
+# After the thank-you is shown, a reload still says the enquiry was sent: a signed cookie
+# holding only that (no reference, no urgency, nothing that tells one person from another).
+SENT_COOKIE = "enquiry_sent"
+_SENT_SALT = "enquiries.sent"
+_SENT_MAX_AGE = 24 * 60 * 60
 # The request.META key atma_site.request_limits sets when it discarded file parts.
 FILES_REFUSED = "atma.FILES_REFUSED"
 
@@ -143,6 +148,17 @@ class ThanksView(TemplateView):
         response = super().get(request, *args, **kwargs)
         # Shown once, then forgotten: the browser drops the cookie, and no server kept it.
         response.delete_cookie(THANKS_COOKIE, path=reverse("enquiries:thanks"))
+        if response.context_data["reference"]:
+            response.set_signed_cookie(
+                SENT_COOKIE,
+                "sent",
+                salt=_SENT_SALT,
+                max_age=_SENT_MAX_AGE,
+                path=reverse("enquiries:thanks"),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
         return response
 
     def get_context_data(self, **kwargs):
@@ -153,7 +169,15 @@ class ThanksView(TemplateView):
         if thanks:
             reference, _, flag = thanks.partition(":")
             urgent = flag == "1"
-        return super().get_context_data(reference=reference, urgent=urgent, **kwargs)
+        sent_before = (
+            self.request.get_signed_cookie(
+                SENT_COOKIE, default=None, salt=_SENT_SALT, max_age=_SENT_MAX_AGE
+            )
+            == "sent"
+        )
+        return super().get_context_data(
+            reference=reference, urgent=urgent, sent_before=sent_before, **kwargs
+        )
 
 
 def words_back(request, form, *, status=503, **context):

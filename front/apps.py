@@ -6,4 +6,4 @@ class FrontConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "front"
-    verbose_name = "Site front"
+    verbose_name = "Site search"

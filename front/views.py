@@ -23,12 +23,16 @@ class HomeView(TemplateView):
 def search_view(request):
     """Search published articles and topic pages; any query answers a page, never an error."""
     query = request.GET.get("q", "")
+    results = search.search(query)
+    searched = bool(search.words_of(query))
     return render(
         request,
         "front/search.html",
         {
             "query": search.shown_query(query),
-            "searched": bool(search.words_of(query)),
-            "hits": search.search(query),
+            "searched": searched,
+            "results": results,
+            "hits": results.hits,
+            "offered_topics": search.offered_topics() if searched and not results.hits else [],
         },
     )

@@ -185,6 +185,12 @@ class Reference(models.Model):
         return f"https://doi.org/{self.doi}" if self.doi else ""
 
     @property
+    def entry_shows_doi(self):
+        """Whether the formatted entry already gives the DOI (APA, AMA and NLM do), so a
+        printout need not give it twice."""
+        return bool(self.doi) and self.doi.lower() in self.entry_html.lower()
+
+    @property
     def pubmed_url(self):
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
 

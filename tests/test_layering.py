@@ -21,7 +21,7 @@ LAYERS = [
     ["articles"],  # articles and their sections, citing references
     ["topics"],  # topic pages, composed from article sections
     ["enquiries"],  # the enquiry form and the staff email outbox
-    ["front", "publishing"],  # home, navigation and search; clinical sign-off of pages
+    ["front", "publishing", "feedback"],  # home, navigation and search; sign-off; readers' answers
     ["atma_site"],  # settings and URL wiring
 ]
 LAYER_OF = {app: number for number, apps in enumerate(LAYERS) for app in apps}

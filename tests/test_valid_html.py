@@ -46,6 +46,19 @@ def _pages(client):
     pages["/enquire/thanks/"] = thanks.content
     for name, response in outage_pages().items():
         pages[f"{name} (without the database)"] = response.content
+    pages["/enquire/thanks/ (again)"] = client.get("/enquire/thanks/").content
+    pages["/search/?q=pregnant (nothing found)"] = client.get("/search/", {"q": "pregnant"}).content
+    pages["/search/ (misspelt, partly found)"] = client.get(
+        "/search/", {"q": "spravatto pregnancy"}
+    ).content
+    page = re.search(rb'name="page" value="([^"]+)"', pages["/safety/"]).group(1).decode()
+    origin = {"HTTP_ORIGIN": "http://testserver"}
+    pages["/feedback/ (errors)"] = client.post("/feedback/", {"page": page}, **origin).content
+    sent = client.post(
+        "/feedback/", {"page": page, "helpful": "no", "comment": "I want to die"}, **origin
+    )
+    pages["/feedback/thanks/ (support)"] = client.get(sent["Location"]).content
+    pages["/feedback/ (GET)"] = client.get("/feedback/").content
     return pages
 
 

@@ -115,3 +115,30 @@ def test_the_admin_home_shows_the_checklist(staff_client):
     text = " ".join(checklist.text_content().split())
     assert "The clinic's phone is not set" in text
     assert "has never been medically reviewed" in text
+
+
+def test_the_checklist_names_what_patients_ask_that_no_source_answers(staff_client):
+    from articles.models import Article
+    from tests.factories import make_article, make_section
+
+    messages = [m.msg for m in _launch_checks() if m.id == "topics.W004"]
+    assert [msg.split(", and")[0] for msg in messages] == [
+        "Patients ask about pregnancy and breastfeeding",
+        "Patients ask about driving after a session",
+        "Patients ask about medicines that interact with ketamine",
+        "Patients ask about what to do if unwell after a session",
+    ]
+    text = " ".join(
+        lxml.html.fromstring(staff_client.get("/admin/").content)
+        .xpath("//div[@id='launch-checklist']")[0]
+        .text_content()
+        .split()
+    )
+    assert "Patients ask about driving after a session" in text
+
+    draft = make_article(status=Article.Status.DRAFT)
+    make_section(article=draft, heading="Driving home afterwards", body="Text.")
+    assert len([m for m in _launch_checks() if m.id == "topics.W004"]) == 4, "a draft answers none"
+    Article.objects.filter(pk=draft.pk).update(status=Article.Status.PUBLISHED)
+    remaining = [m.msg for m in _launch_checks() if m.id == "topics.W004"]
+    assert len(remaining) == 3 and not any("driving" in msg for msg in remaining)

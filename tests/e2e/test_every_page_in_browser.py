@@ -123,3 +123,41 @@ def test_the_next_step_box_stands_clear_of_the_footer(site, phone_page):
     box = phone_page.locator(".next-step").bounding_box()
     footer = phone_page.locator(".site-footer").bounding_box()
     assert footer["y"] - (box["y"] + box["height"]) >= 24
+
+
+# Every DOI a printed reference list shows, counted as paper shows it: the visible text
+# and the addresses the print stylesheet writes after links.
+_PRINTED_DOIS = """() => {
+  const found = {};
+  for (const item of document.querySelectorAll('.reference-list li')) {
+    let text = item.innerText;
+    for (const link of item.querySelectorAll('a')) {
+      if (link.offsetParent === null) continue;
+      const after = getComputedStyle(link, '::after').content;
+      if (after && after !== 'none') text += ' ' + after;
+    }
+    for (const doi of text.toLowerCase().matchAll(/10\\.\\d{4,9}\\/[^\\s"]+[^\\s".,;)]/g)) {
+      found[doi[0]] = (found[doi[0]] || 0) + 1;
+    }
+  }
+  return found;
+}"""
+
+
+def test_a_printout_gives_its_address_the_date_printed_and_each_doi_once(site, desktop_page):
+    page = desktop_page
+    page.goto(site.url + "/articles/who-can-benefit-from-ketamine-therapy/")
+    assert not page.locator(".printed-from").is_visible(), "paper only"
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    printed = page.locator(".printed-from")
+    assert printed.is_visible()
+    today = page.evaluate(
+        "new Date().toLocaleDateString('en-US', {year: 'numeric', month: 'long', day: 'numeric'})"
+    )
+    assert printed.inner_text() == (
+        f"Printed from http://testserver/articles/who-can-benefit-from-ketamine-therapy/ on {today}."
+    )
+    dois = page.evaluate(_PRINTED_DOIS)
+    assert len(dois) >= 10
+    assert {doi: count for doi, count in dois.items() if count != 1} == {}

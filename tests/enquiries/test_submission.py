@@ -58,7 +58,6 @@ def test_thanks_are_shown_once_then_the_browser_forgets_the_enquiry(client):
     assert reference in client.get(response.headers["Location"]).content.decode()
     again = client.get(response.headers["Location"]).content.decode()
     assert reference not in again
-    assert "No enquiry sent from this browser yet" in again
     assert "sessionid" not in client.cookies or not client.cookies["sessionid"].value
 
 
@@ -77,6 +76,27 @@ def test_the_thanks_cookie_cannot_be_forged(client):
     page = client.get("/enquire/thanks/").content.decode()
     assert "ENQ-FORGED12" not in page
     assert "No enquiry sent from this browser yet" in page
+
+
+def test_reloading_the_thanks_says_the_enquiry_was_sent_without_its_reference(client):
+    response = _submit(client)
+    enquiry = Enquiry.objects.get()
+    client.get(response.headers["Location"])
+    reloaded = client.get(response.headers["Location"])
+    html = reloaded.content.decode()
+    assert "your enquiry was sent" in html and "No enquiry sent" not in html
+    assert enquiry.reference not in html
+    cookie = client.cookies["enquiry_sent"]
+    assert cookie["path"] == "/enquire/thanks/" and cookie["httponly"]
+    assert enquiry.reference not in cookie.value and "urgent" not in cookie.value
+    assert "private" in reloaded["Cache-Control"]
+
+
+def test_a_forged_sent_cookie_says_nothing_was_sent(client):
+    client.cookies["enquiry_sent"] = "sent"
+    assert (
+        "No enquiry sent from this browser yet" in client.get("/enquire/thanks/").content.decode()
+    )
 
 
 def test_one_notification_per_recipient_of_the_topic(client, make_staff):

@@ -44,6 +44,8 @@ NOT_PUBLIC = {
     "review_schedule": "staff only",
     "markdownx_markdownify": "staff editor endpoint",
     "markdownx_upload": "staff editor endpoint",
+    "feedback:send": "a POST only; what it stores is never shown publicly",
+    "feedback:thanks": "a reader's own thank-you, perhaps with the crisis box",
     "favicon.ico": "a redirect to the hashed icon, kept by browsers as a permanent one",
 }
 

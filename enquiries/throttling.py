@@ -48,18 +48,9 @@ def window_key(request):
 
 
 def allow_post(request):
-    """Count one post from this client; False once it is over the limit for the window."""
-    key, keep_seconds = window_key(request)
-    try:
-        return _increment(key, keep_seconds) <= settings.ENQUIRY_RATE_LIMIT[0]
-    except Exception as error:  # the database is away: store the enquiry, say so in the log
-        logger.error(
-            "%s rate limit unavailable (%s: %s); post let through.",
-            scope,
-            type(error).__name__,
-            error,
-        )
-        return True
+    """Count one enquiry post from this client; False once it is over the limit."""
+    limit, window = settings.ENQUIRY_RATE_LIMIT
+    return allow(request, scope="enquiry-posts", limit=limit, window=window)
 
 
 def allow(request, *, scope, limit, window):
@@ -69,7 +60,7 @@ def allow(request, *, scope, limit, window):
     key = f"{scope}:{client_digest(request)}:{int(_now() // window)}"
     try:
         return _increment(key, 2 * window) <= limit
-    except Exception as error:
+    except Exception as error:  # the database is away: keep the post, say so in the log
         logger.error(
             "Rate limit for %s unavailable (%s: %s); post let through.",
             scope,

@@ -53,6 +53,7 @@ class FixedPageSitemap(CanonicalSitemap):
             "enquiries:enquire",
             "privacy",
             "accessibility",
+            "references:how_to_read",
         ]
 
     def location(self, name):

@@ -53,6 +53,7 @@ urlpatterns = [
     path("glossary/", include("glossary.urls")),
     path("", include("topics.urls")),
     path("enquire/", include("enquiries.urls")),
+    path("references/", include("references.urls")),
     re_path(
         r"^references/all\.(?P<export_format>bib|ris|json)$",
         public_page(all_references),

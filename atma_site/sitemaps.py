@@ -53,6 +53,7 @@ class FixedPageSitemap(CanonicalSitemap):
             "enquiries:enquire",
             "privacy",
             "accessibility",
+            "editorial_policy",
             "references:how_to_read",
         ]
 

@@ -11,7 +11,7 @@ from django.views.static import serve
 from articles.uploads import CheckedImageUploadView
 from articles.views import LivePreviewView, all_references
 from enquiries.throttling import window_minutes
-from front.views import HomeView, search_view
+from front.views import EditorialPolicyView, HomeView, search_view
 from pagecache.decorators import public_page
 from topics.review import review_schedule
 
@@ -54,6 +54,11 @@ urlpatterns = [
     path("", include("topics.urls")),
     path("enquire/", include("enquiries.urls")),
     path("references/", include("references.urls")),
+    path(
+        "editorial-policy/",
+        public_page(EditorialPolicyView.as_view()),
+        name="editorial_policy",
+    ),
     re_path(
         r"^references/all\.(?P<export_format>bib|ris|json)$",
         public_page(all_references),

@@ -37,7 +37,7 @@ def test_the_sitemap_lists_every_public_page_with_its_date(client):
     for page in TopicPage.objects.live():
         assert page.get_absolute_url() in urls
     fixed_pages = ["/", "/articles/", "/enquire/", "/privacy/", "/accessibility/"]
-    for fixed in [*fixed_pages, "/references/how-to-read/"]:
+    for fixed in [*fixed_pages, "/editorial-policy/", "/references/how-to-read/"]:
         assert fixed in urls
     for url in urls:
         assert client.get(url).status_code == 200, url

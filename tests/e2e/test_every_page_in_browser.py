@@ -40,7 +40,7 @@ def test_every_page_shows_the_crisis_numbers_in_the_first_screen(site, phone_pag
 
 @pytest.mark.parametrize(
     "path",
-    ["/safety/", "/accessibility/", "/privacy/", "/references/how-to-read/"],
+    ["/safety/", "/accessibility/", "/privacy/", "/editorial-policy/", "/references/how-to-read/"],
 )
 def test_axe_finds_no_violations(site, phone_page, path):
     phone_page.goto(site.url + path)

@@ -26,6 +26,7 @@ PUBLIC_PAGES = [
     "/privacy/",
     "/accessibility/",
     "/glossary/",
+    "/editorial-policy/",
     "/references/how-to-read/",
     "/sitemap.xml",
     "/search/?q=ketamine+anxiety",

@@ -65,6 +65,7 @@ NEVER_ON_PUBLIC_PAGES = {
     "publishing.Revision": "drafts waiting for review; publishing one writes the watched rows",
     "publishing.ScheduleProblem": "failed scheduled steps, for staff and monitoring only",
     "references.ImportBatch": "previewed imports, staff only; importing writes the watched rows",
+    "claims.ClaimPhrase": "the phrases reviewers weigh at review, staff only",
 }
 
 ARTICLE_SLUG = "who-can-benefit-from-ketamine-therapy"

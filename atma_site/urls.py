@@ -13,6 +13,7 @@ from articles.views import LivePreviewView, all_references
 from enquiries.throttling import window_minutes
 from front.views import EditorialPolicyView, HomeView, search_view
 from pagecache.decorators import public_page
+from publishing.admin.claims import claims_to_settle
 from topics.review import review_schedule
 
 from .sitemaps import SITEMAPS
@@ -93,6 +94,11 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("admin/review-schedule/", admin.site.admin_view(review_schedule), name="review_schedule"),
+    path(
+        "admin/phrases-to-settle/",
+        admin.site.admin_view(claims_to_settle),
+        name="claims_to_settle",
+    ),
     path("admin/", admin.site.urls),
     # markdownx's own URLconf lets anyone upload and preview; these names are
     # the ones its editor widget looks up, wrapped for staff only.

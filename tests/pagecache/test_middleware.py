@@ -44,6 +44,7 @@ NOT_PUBLIC = {
     "enquiries:enquire": "carries each visitor's own CSRF token and start time",
     "enquiries:thanks": "shows a visitor's own reference, from their session",
     "review_schedule": "staff only",
+    "claims_to_settle": "staff only",
     "markdownx_markdownify": "staff editor endpoint",
     "markdownx_upload": "staff editor endpoint",
     "favicon.ico": "a redirect to the hashed icon, kept by browsers as a permanent one",

@@ -94,20 +94,26 @@ class Matcher:
     def find(self, text, where=""):
         """The matches in `text`, in order, one per phrase and sentence."""
         text = (text or "").translate(_SAME)
+        hits, sentences = [], None
+        # Each phrase is searched for in the whole text (one pass of the regex engine);
+        # only a text that holds one is cut into sentences.
+        for phrase in self.phrases:
+            for match in phrase.pattern.finditer(text):
+                if sentences is None:
+                    sentences = list(_sentences(text))
+                hits.append((match.start(), match.end(), phrase, match.group(0)))
         found, seen = [], set()
-        for start, end in _sentences(text):
-            sentence = text[start:end]
-            for phrase in self.phrases:
-                if phrase.context and not phrase.context.search(sentence):
-                    continue
-                for match in phrase.pattern.finditer(sentence):
-                    if phrase.negation_clears and _negated(sentence[: match.start()]):
-                        continue
-                    shown = " ".join(sentence.split())
-                    if (phrase.phrase, shown) in seen:
-                        continue
-                    seen.add((phrase.phrase, shown))
-                    found.append(Match(phrase.phrase, match.group(0), shown, where, phrase.why))
+        for start, end, phrase, written in sorted(hits, key=lambda hit: hit[:2]):
+            begin, stop = next((s for s in sentences if s[0] <= start < s[1]), (start, end))
+            sentence = text[begin:stop]
+            if phrase.context and not phrase.context.search(sentence):
+                continue
+            if phrase.negation_clears and _negated(text[begin:start]):
+                continue
+            shown = " ".join(sentence.split())
+            if (phrase.phrase, shown) not in seen:
+                seen.add((phrase.phrase, shown))
+                found.append(Match(phrase.phrase, written, shown, where, phrase.why))
         return found
 
     def find_all(self, texts):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
-from references.evidence import EvidenceType
+from references.evidence import EXPLANATIONS
 from references.models import Reference
 from topics.models import TopicPage
 
@@ -36,7 +36,7 @@ class EditorialFacts:
     reviewers: list
     unreviewed: list  # published pages no clinician has reviewed yet
     review_interval: str
-    evidence: list  # (label, count), most first
+    evidence: list  # (label, count) of each kind cited
     references_cited: int
     retracted_cited: int
 
@@ -84,10 +84,8 @@ def editorial_facts():
         .values_list("evidence_type")
         .annotate(count=Count("pk"))
     )
-    evidence = sorted(
-        ((EvidenceType(kind).label, count) for kind, count in by_kind.items()),
-        key=lambda label_count: (-label_count[1], str(label_count[0])),
-    )
+    # In the order the "How to read our references" page explains them, strongest first.
+    evidence = [(kind.label, by_kind[kind.value]) for kind in EXPLANATIONS if kind.value in by_kind]
     return EditorialFacts(
         writers=list(writers.values()),
         reviewers=sorted(reviewers.values(), key=lambda reviewer: reviewer.credit),

@@ -211,3 +211,14 @@ def test_the_live_list_costs_the_same_queries_however_many_pages(django_assert_n
         article = make_article(sections=[f"Number {number} is a cure."])
         make_topic_page(sections=list(article.sections.all()))
     assert count() == before
+
+
+def test_key_points_are_checked_like_sections(editor, reviewer):
+    def change(content):
+        content["key_points"][0]["text"] = "Ketamine is a guaranteed fix for depression."
+
+    revision = _submitted(editor.user, change)
+    (added,) = review_checks.claims_of(_article(), revision.content).added
+    assert (added.found, added.where) == ("guaranteed", "Key point 1")
+    with pytest.raises(WorkflowError, match="“guaranteed” in Key point 1"):
+        _approve(revision, reviewer.user)

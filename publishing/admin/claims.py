@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import review_checks, workflow
+from ..models import SettledClaim
 from ..workflow import WorkflowError
 
 
@@ -71,3 +72,20 @@ def _settle(request):
         _("“%(phrase)s” in “%(sentence)s” is settled; your reason is kept.")
         % {"phrase": settled.phrase, "sentence": settled.sentence[:120]},
     )
+
+
+@admin.register(SettledClaim)
+class SettledClaimAdmin(admin.ModelAdmin):
+    """Reviewers' reasons, kept. Made only by approving or settling; a reviewer may withdraw
+    one (the phrase is then listed to settle again), never edit it."""
+
+    list_display = ["phrase", "sentence", "reason", "settled_by", "settled_at", "revision"]
+    list_select_related = ["settled_by"]
+    search_fields = ["phrase", "sentence", "reason"]
+    readonly_fields = [field.name for field in SettledClaim._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

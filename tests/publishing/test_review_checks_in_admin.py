@@ -163,3 +163,19 @@ def test_editors_see_what_live_pages_do_not_say_on_the_admin_home(editor, review
         "Who Can Benefit From Ketamine Therapy? Does not say: what happens without treatment; "
         "the alternatives"
     ) in gaps
+
+
+def test_a_reviewer_withdraws_a_settled_reason_and_the_phrase_is_listed_again(reviewer, editor):
+    article = Article.objects.get(slug=SLUG)
+    from publishing import review_checks
+
+    (match,) = review_checks.claims_in(article, workflow.current_content(article))
+    settled = workflow.settle_claim(
+        article, key=match.key, reason="Sourced.", reviewer=reviewer.user
+    )
+    url = f"/admin/publishing/settledclaim/{settled.pk}/delete/"
+    assert "Sourced." in editor.get("/admin/publishing/settledclaim/").content.decode()
+    assert editor.post(url, {"post": "yes"}).status_code == 403
+    assert reviewer.post(url, {"post": "yes"}).status_code == 302
+    assert not SettledClaim.objects.exists()
+    assert review_checks.live_claims_to_settle()

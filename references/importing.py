@@ -161,6 +161,12 @@ class ParsedReference:
         return self.evidence[1]
 
     @property
+    def retracted_since_stored(self):
+        """The record says the work is retracted, and the stored reference it matches does
+        not: importing changes nothing stored, so the preview says so, for an editor."""
+        return bool(self.existing and self.retracted and not self.existing.retracted)
+
+    @property
     def author_names(self):
         """The authors as they will be stored: "Family, Given" for a person, an
         organisation's name as it is, so the preview shows how each name was read."""
@@ -284,7 +290,9 @@ class _Stored:
     def load(cls):
         return cls(
             list(
-                Reference.objects.only("pk", "key", "title", "issued_year", "doi", "pmid", "pmcid")
+                Reference.objects.only(
+                    "pk", "key", "title", "issued_year", "doi", "pmid", "pmcid", "retracted"
+                )
             )
         )
 

@@ -249,3 +249,19 @@ def test_editors_set_the_kind_and_mark_a_retraction_in_the_admin(editor):
     assert editor.post(url, data).status_code == 302
     reference.refresh_from_db()
     assert (reference.evidence_type, reference.retracted) == ("editorial-or-opinion", True)
+
+
+def test_a_stored_work_pubmed_now_says_is_retracted_is_pointed_out_at_preview(staff_client):
+    stored = make_reference(
+        key="brandt2017",
+        title="Rapid remission after a single ketamine infusion in fifty patients",
+        issued_year=2017,
+    )
+    previewed = preview(staff_client, (SAMPLES / "pubmed_kinds.nbib").read_text())
+    page = previewed.content.decode()
+    assert "Already stored as" in page and "brandt2017" in page
+    assert "This record says the work is retracted; the stored reference is not marked so." in page
+    stored.retracted = True
+    stored.save()
+    again = preview(staff_client, (SAMPLES / "pubmed_kinds.nbib").read_text()).content.decode()
+    assert "the stored reference is not marked so" not in again

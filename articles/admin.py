@@ -19,9 +19,10 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from claims.matching import Matcher
 from references.admin import ReferenceAdmin as PlainReferenceAdmin
 from references.admin import ReferenceForm
-from references.citations import CITATION_GROUP
+from references.citations import CITATION_GROUP, cited_keys
 from references.models import Reference
 
 from .history import PlainWordsHistory, word_diff
@@ -35,6 +36,7 @@ from .readability import (
     reading_grade,
     uncited_claims,
 )
+from .rendering import plain_text, render_markdown
 from .services import save_article, save_section
 
 logger = logging.getLogger(__name__)
@@ -136,8 +138,46 @@ REVIEW_FIELDSET = (
 )
 
 
-def reading_check(section):
-    """Grade level and uncited claims, for reviewers."""
+def retracted_keys():
+    """The keys of references marked retracted: few, read once per form."""
+    return set(Reference.objects.filter(retracted=True).values_list("key", flat=True))
+
+
+def evidence_check(body, *, matcher=None, retracted=None):
+    """What a clinical reviewer will weigh in a section's text: the retracted references it
+    cites (a page citing one cannot be approved) and its overstating phrases."""
+    html = render_markdown(body)
+    retracted = retracted_keys() if retracted is None else retracted
+    cited = [key for key in cited_keys(html) if key in retracted]
+    found = (matcher or Matcher.active()).find(plain_text(html))
+    parts = []
+    if cited:
+        parts.append(
+            format_html(
+                '<strong class="errornote">Cites a retracted reference: {}.</strong> A page '
+                "citing it cannot be approved: replace or remove the citation.",
+                ", ".join(cited),
+            )
+        )
+    if found:
+        parts.append(
+            format_html(
+                '<strong class="errornote">{} phrase(s) a clinical reviewer will weigh:'
+                "</strong><ul>{}</ul>",
+                len(found),
+                format_html_join(
+                    "",
+                    "<li>“{}” in “{}”: {}</li>",
+                    ((match.found, match.sentence[:200], match.why) for match in found),
+                ),
+            )
+        )
+    return parts
+
+
+def reading_check(section, *, matcher=None, retracted=None):
+    """Grade level, uncited claims, retracted references and overstating phrases, for
+    editors and reviewers."""
     if section is None or not section.body:
         return "—"
     grade = reading_grade(section.body)
@@ -165,6 +205,7 @@ def reading_check(section):
                 format_html_join("", "<li>{}</li>", ((claim[:160],) for claim in claims)),
             )
         )
+    parts += evidence_check(section.body, matcher=matcher, retracted=retracted)
     return format_html_join(" ", "{}", ((part,) for part in parts))
 
 
@@ -413,9 +454,12 @@ class SectionInline(admin.StackedInline):
     readonly_fields = ["reading"]
     ordering = ["position", "id"]
 
-    @admin.display(description="reading check")
+    @admin.display(description="reading and evidence check")
     def reading(self, section):
-        return reading_check(section)
+        # Compiled and read once for all the form's sections.
+        if not hasattr(self, "_checks"):
+            self._checks = {"matcher": Matcher.active(), "retracted": retracted_keys()}
+        return reading_check(section, **self._checks)
 
 
 KEPT_IMAGE_SALT = "articles.kept-featured-image"
@@ -607,7 +651,7 @@ class SectionAdmin(PlainWordsHistory, SimpleHistoryAdmin):
         count = len(uncited_claims(section.body))
         return format_html('<strong class="errornote">{} ⚠</strong>', count) if count else "0"
 
-    @admin.display(description="reading check")
+    @admin.display(description="reading and evidence check")
     def reading(self, section):
         return reading_check(section)
 
@@ -620,7 +664,20 @@ class SectionAdmin(PlainWordsHistory, SimpleHistoryAdmin):
     @admin.display(description="cites")
     def cites(self, section):
         references = section.cited_references.all() if section.pk else []
-        return ", ".join(reference.key for reference in references) or "No references."
+        return (
+            format_html_join(
+                ", ",
+                "{}{}",
+                (
+                    (
+                        reference.key,
+                        mark_safe(" <strong>(retracted)</strong>") if reference.retracted else "",
+                    )
+                    for reference in references
+                ),
+            )
+            or "No references."
+        )
 
     def compare(self, record):
         """History list column: a link to the word-level diff against the previous version."""

@@ -94,3 +94,28 @@ def published_articles_have_key_points(app_configs=None, **kwargs):
     from .models import Article
 
     return without_key_points("Article", Article, "articles.W003")
+
+
+@checks.register(LAUNCH, deploy=True)
+def no_live_section_cites_a_retracted_work(app_configs=None, **kwargs):
+    from .models import Article, SectionCitation
+
+    try:
+        citing = list(
+            SectionCitation.objects.filter(
+                reference__retracted=True, section__article__status=Article.Status.PUBLISHED
+            )
+            .select_related("reference", "section__article")
+            .order_by("section__article__title", "section__position", "reference__key")
+        )
+    except DatabaseError:
+        return []
+    return [
+        checks.Warning(
+            f"Section “{row.section.heading or 'Introduction'}” of “{row.section.article}” "
+            f"cites “{row.reference.key}”, which has been retracted.",
+            hint="Replace or remove the citation; the page is flagged to patients until then.",
+            id="articles.W004",
+        )
+        for row in citing
+    ]

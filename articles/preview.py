@@ -2,7 +2,8 @@
 
 Citations are numbered as on the article's page, continuing from the sections before it
 (as they are saved), and the references they point to are listed; a key no reference has
-is flagged at once, since saving would be refused.
+is flagged at once, since saving would be refused, and so are a retracted reference and the
+words a clinical reviewer will weigh (claims.matching), as they are typed.
 """
 
 from types import SimpleNamespace
@@ -10,11 +11,12 @@ from types import SimpleNamespace
 from django.db import models
 from django.template.loader import render_to_string
 
+from claims.matching import Matcher
 from references.citations import cited_keys, number_citations
 from references.models import Reference
 
 from .models import Section
-from .rendering import render_markdown
+from .rendering import plain_text, render_markdown
 
 
 def render_preview(text, *, earlier_sections=()):
@@ -32,6 +34,8 @@ def render_preview(text, *, earlier_sections=()):
             "html": citations.sections[-1].html,
             "references": [entry for entry in citations.references if entry.reference.key in keys],
             "unknown": [key for key in keys if key not in found],
+            "retracted": [r.key for r in known if r.retracted and r.key in keys],
+            "claims": Matcher.active().find(plain_text(html)),
             "on_a_page": bool(earlier_sections),
         },
     )

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "clinic",
     "references",
     "glossary",
+    "claims",
     "articles",
     "topics",
     "enquiries",

@@ -53,6 +53,8 @@ class FixedPageSitemap(CanonicalSitemap):
             "enquiries:enquire",
             "privacy",
             "accessibility",
+            "editorial_policy",
+            "references:how_to_read",
         ]
 
     def location(self, name):

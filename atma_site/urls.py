@@ -10,8 +10,9 @@ from django.views.generic import TemplateView
 from articles.uploads import CheckedImageUploadView
 from articles.views import LivePreviewView, all_references
 from enquiries.throttling import window_minutes
-from front.views import HomeView, search_view
+from front.views import EditorialPolicyView, HomeView, search_view
 from pagecache.decorators import public_page
+from publishing.admin.claims import claims_to_settle
 from topics.review import review_schedule
 
 from .media import serve_media
@@ -57,6 +58,12 @@ urlpatterns = [
     path("", include("topics.urls")),
     path("enquire/", include("enquiries.urls")),
     path("feedback/", include("feedback.urls")),
+    path("references/", include("references.urls")),
+    path(
+        "editorial-policy/",
+        public_page(EditorialPolicyView.as_view()),
+        name="editorial_policy",
+    ),
     re_path(
         r"^references/all\.(?P<export_format>bib|ris|json)$",
         public_page(all_references),
@@ -91,6 +98,11 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("admin/review-schedule/", admin.site.admin_view(review_schedule), name="review_schedule"),
+    path(
+        "admin/phrases-to-settle/",
+        admin.site.admin_view(claims_to_settle),
+        name="claims_to_settle",
+    ),
     path("admin/", admin.site.urls),
     # markdownx's own URLconf lets anyone upload and preview; these names are
     # the ones its editor widget looks up, wrapped for staff only.

@@ -11,6 +11,14 @@ class ClinicSettingsAdmin(admin.ModelAdmin):
         ("Clinic", {"fields": ["clinic_name", "phone", "email", "address"]}),
         ("Home page", {"fields": ["home_title", "home_intro"]}),
         (
+            "Editorial policy",
+            {
+                "fields": ["conflicts_of_interest", "funding"],
+                "description": "Shown on the public editorial policy page, which leaves out "
+                "each until it is written.",
+            },
+        ),
+        (
             "Shown on every page",
             {
                 "fields": [

@@ -30,3 +30,27 @@ def contact_details_supplied(app_configs=None, **kwargs):
         for number, field in enumerate(CONTACT_FIELDS, 1)
         if not getattr(clinic, field)
     ]
+
+
+@checks.register(LAUNCH, deploy=True)
+def editorial_statements_supplied(app_configs=None, **kwargs):
+    from django.db import DatabaseError
+
+    from .models import POLICY_FIELDS, ClinicSettings
+
+    try:
+        clinic = ClinicSettings.objects.filter(pk=1).first()
+    except DatabaseError:
+        return []
+    if clinic is None:
+        return []
+    return [
+        checks.Warning(
+            f"The clinic's statement of {ClinicSettings._meta.get_field(field).verbose_name} "
+            "is not written, so the editorial policy page leaves it out.",
+            hint="Write it under Clinic settings → Editorial policy in the admin.",
+            id=f"clinic.W00{number}",
+        )
+        for number, field in enumerate(POLICY_FIELDS, 4)
+        if not getattr(clinic, field).strip()
+    ]

@@ -1,6 +1,7 @@
 from django.db import models
 
 CONTACT_FIELDS = ("phone", "email", "address")
+POLICY_FIELDS = ("conflicts_of_interest", "funding")
 
 
 class ClinicSettings(models.Model):
@@ -54,6 +55,21 @@ class ClinicSettings(models.Model):
             "of something you read here."
         ),
         help_text="The site’s own medical disclaimer, shown in every page’s footer.",
+    )
+
+    # The editorial policy page says these once the clinic has written them, and leaves
+    # them out until then (the launch checklist names what is missing).
+    conflicts_of_interest = models.TextField(
+        "conflicts of interest",
+        blank=True,
+        help_text="What the clinic, its writers and its reviewers gain from what the pages "
+        "say, for example that the clinic sells the treatments it describes. Shown on the "
+        "editorial policy page.",
+    )
+    funding = models.TextField(
+        blank=True,
+        help_text="Who pays for the site and its content, and whether any advertiser or "
+        "drug maker does. Shown on the editorial policy page.",
     )
 
     class Meta:

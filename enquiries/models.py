@@ -21,6 +21,7 @@ class Topic(models.TextChoices):
     TREATMENT_OPTIONS = "treatment_options", "Treatment options"
     COSTS = "costs", "Costs and insurance"
     SOMEONE_ELSE = "someone_else", "Asking for someone else"
+    MISTAKE = "mistake", "A mistake on this website"
     OTHER = "other", "Something else"
 
 

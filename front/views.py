@@ -6,6 +6,7 @@ from articles.models import Article
 from topics.models import TopicPage
 
 from . import search
+from .editorial import editorial_facts
 
 
 class HomeView(TemplateView):
@@ -17,6 +18,16 @@ class HomeView(TemplateView):
             topics=TopicPage.objects.live().filter(parent=None),
             **kwargs,
         )
+
+
+class EditorialPolicyView(TemplateView):
+    """Who writes and reviews the pages, how sources are chosen, how to report a mistake: as
+    the site's own data say."""
+
+    template_name = "front/editorial_policy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(facts=editorial_facts(), **kwargs)
 
 
 @require_safe

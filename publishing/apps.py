@@ -13,6 +13,7 @@ class PublishingConfig(AppConfig):
         from articles.models import Article, Section
         from topics.models import TopicPage
 
+        from . import checks  # noqa: F401  (registers the launch checklist)
         from .signals import forget_images, forget_revisions
 
         for model in (Article, TopicPage):

@@ -79,6 +79,9 @@ class Revision(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # A superuser who publishes without clinical review must say why.
     unreviewed_reason = models.TextField(blank=True)
+    # The reviewer's DISCERN ticks (publishing.discern): each question's code, and whether
+    # the page says it. Kept with the approval; never required to approve.
+    discern = models.JSONField("DISCERN checklist", default=dict, blank=True)
 
     objects = RevisionQuerySet.as_manager()
 
@@ -174,3 +177,32 @@ class ReviewComment(models.Model):
 
     def __str__(self):
         return f"On “{self.heading or 'Introduction'}”: {self.text[:60]}"
+
+
+class SettledClaim(models.Model):
+    """A clinical reviewer's recorded reason for letting an overstating phrase stand as
+    written (claims.matching): given when approving a revision that adds it, or for a phrase
+    already live. The claim is the phrase in its sentence (`key`), wherever it stands."""
+
+    key = models.CharField(max_length=24, unique=True)
+    phrase = models.CharField(max_length=100)
+    sentence = models.TextField()
+    where = models.CharField("where it stood", max_length=300, blank=True)
+    reason = models.TextField()
+    # The approval it came with, if any; the page it was settled on, for the record.
+    revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="settled_claims"
+    )
+    content_type = models.ForeignKey(ContentType, null=True, on_delete=models.SET_NULL)
+    object_id = models.PositiveBigIntegerField(null=True)
+    page = GenericForeignKey("content_type", "object_id")
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    settled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-settled_at", "-id"]
+
+    def __str__(self):
+        return f"“{self.phrase}” in “{self.sentence[:60]}”"

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from articles.history import word_diff
 from articles.models import Article, KeyPoint, Section, free_anchor
-from articles.rendering import render_markdown, stored_images_in
+from articles.rendering import plain_text, render_markdown, stored_images_in
 from articles.services import renditions_match, save_article, save_section
 from clinic.models import ClinicSettings
 from glossary.models import GlossaryEntry
+from references.citations import cited_keys
 from topics.models import TopicKeyPoint, TopicPage, TopicSection, TreatmentFact
 
 from .errors import WorkflowError
@@ -180,6 +181,7 @@ class PageKind:
     model = None
     scheduled = True  # has go-live and take-down times
     dated_review = True  # has "reviewed by", "last reviewed" and "next review due"
+    discern = True  # reviewed with the DISCERN checklist (publishing.discern): a page
 
     def is_live(self, page):
         return page.status == page.Status.PUBLISHED
@@ -204,6 +206,15 @@ class PageKind:
         page.expires_at = None
 
     def sections_removed(self, page, content):
+        return []
+
+    # What patients read, for the checks at review (publishing.review_checks): each as
+    # (where on the page, its words), and the citation keys each place cites.
+
+    def texts(self, page, content, rows=None):
+        return _field_texts(content["fields"], self.text_fields)
+
+    def citations(self, page, content, rows=None):
         return []
 
 
@@ -367,6 +378,42 @@ class ArticlePages(PageKind):
             )
         return shown
 
+    text_fields = ["title", "summary", "standfirst", "attribution"]
+
+    def _sections(self, article, content, rows):
+        """(where, heading, html, text) of each section: a stored row's rendered text where
+        the revision's body is the row's, rendered afresh where it is not."""
+        if rows is None:
+            rows = {row.pk: row for row in Section.objects.filter(article=article)}
+        shown = []
+        for entry in content["sections"]:
+            row = rows.get(entry["id"]) if entry["id"] else None
+            if row is not None and row.body == entry["body"] and row.body_html:
+                html, text = row.body_html, row.body_text
+            else:
+                html = render_markdown(entry["body"])
+                text = plain_text(html)
+            heading = entry["heading"] or _("Introduction")
+            where = _("Section “%(heading)s”") % {"heading": heading}
+            shown.append((where, entry["heading"], html, text))
+        return shown
+
+    def texts(self, article, content, rows=None):
+        texts = _field_texts(content["fields"], self.text_fields, markdown={"attribution"})
+        texts += _key_point_texts(content)
+        texts += [
+            (where, f"{heading}\n{text}".strip())
+            for where, heading, _html, text in self._sections(article, content, rows)
+        ]
+        return texts
+
+    def citations(self, article, content, rows=None):
+        return [
+            (where, key)
+            for where, _heading, html, _text in self._sections(article, content, rows)
+            for key in cited_keys(html)
+        ]
+
     def merge(self, base, theirs, mine, choices=None):
         """Mine merged into theirs from base (see publishing.merging): (content, conflicts)."""
         merge = Merge(choices)
@@ -392,9 +439,12 @@ class ArticlePages(PageKind):
 class TopicPages(PageKind):
     model = TopicPage
 
+    def snapshot_fields(self, page):
+        return {name: _value(page, name) for name in TOPIC_FIELDS}
+
     def snapshot(self, page):
         return {
-            "fields": {name: _value(page, name) for name in TOPIC_FIELDS},
+            "fields": self.snapshot_fields(page),
             "sections": list(
                 page.topic_sections.order_by("position", "id").values_list("section_id", flat=True)
             ),
@@ -512,6 +562,50 @@ class TopicPages(PageKind):
             )
         return shown
 
+    text_fields = ["title", "summary", "intro"]
+
+    def _sections(self, content, rows):
+        """(where, heading, html, text) of each section the page shows, as stored: a topic
+        page shows its articles' sections as they are published."""
+        if rows is None:
+            rows = Section.objects.filter(pk__in=content["sections"]).select_related("article")
+            rows = {row.pk: row for row in rows}
+        shown = []
+        for pk in content["sections"]:
+            row = rows.get(pk)
+            if row is None:
+                continue
+            where = _("Section “%(heading)s” (from “%(article)s”)") % {
+                "heading": row.heading or _("Introduction"),
+                "article": row.article.title,
+            }
+            shown.append((where, row.heading, row.body_html, row.body_text))
+        return shown
+
+    def texts(self, page, content, rows=None):
+        texts = _field_texts(content["fields"], self.text_fields, markdown={"intro"})
+        texts += _key_point_texts(content)
+        aspects = dict(TreatmentFact.Aspect.choices)
+        texts += [
+            (
+                _("Comparison: %(aspect)s") % {"aspect": aspects.get(e["aspect"], e["aspect"])},
+                e["text"],
+            )
+            for e in content["facts"]
+        ]
+        texts += [
+            (where, f"{heading}\n{text}".strip())
+            for where, heading, _html, text in self._sections(content, rows)
+        ]
+        return texts
+
+    def citations(self, page, content, rows=None):
+        return [
+            (where, key)
+            for where, _heading, html, _text in self._sections(content, rows)
+            for key in cited_keys(html)
+        ]
+
     def merge(self, base, theirs, mine, choices=None):
         merge = Merge(choices)
         fields = merge.fields("fields.", base["fields"], theirs["fields"], mine["fields"], _label)
@@ -553,6 +647,11 @@ class FieldsOnly(PageKind):
     fields = []
     scheduled = False
     dated_review = False
+    discern = False  # a term, or the safety texts: not a page about a treatment
+
+    @property
+    def text_fields(self):
+        return self.fields
 
     def empty(self):
         return {"fields": {}}
@@ -647,6 +746,25 @@ def _field_differences(old, new):
             label = LABELS.get(name, name.replace("_", " ")).capitalize()
             shown.append((label, word_diff(str(before or ""), str(value or ""))))
     return shown
+
+
+def _field_texts(fields, names, markdown=()):
+    """(label, words) of each of `names` the content has; Markdown ones as read."""
+    texts = []
+    for name in names:
+        value = fields.get(name) or ""
+        if name in markdown:
+            value = plain_text(render_markdown(value))
+        if str(value).strip():
+            texts.append((_label(name), str(value)))
+    return texts
+
+
+def _key_point_texts(content):
+    return [
+        (_("Key point %(number)s") % {"number": number}, entry["text"])
+        for number, entry in enumerate(content.get("key_points", []), 1)
+    ]
 
 
 def _check_address_free(page):

@@ -20,7 +20,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
@@ -29,9 +29,10 @@ from django.utils.translation import gettext as _
 from articles.models import Article
 from enquiries.services import notify_staff
 
+from . import discern, review_checks
 from .errors import EditConflict, WorkflowError
 from .images import images_no_longer_stored, remove_unused_later
-from .models import ReviewComment, Revision, ScheduleProblem
+from .models import ReviewComment, Revision, ScheduleProblem, SettledClaim
 from .pages import KINDS, kind_of
 
 __all__ = ["EditConflict", "WorkflowError"]
@@ -306,13 +307,28 @@ def submit(page, *, user):
         return revision
 
 
-def approve(revision, *, reviewer, credit, next_review_on=None, undo_confirmed=False):
+def approve(
+    revision,
+    *,
+    reviewer,
+    credit,
+    next_review_on=None,
+    undo_confirmed=False,
+    claim_reasons=None,
+    discern_ticks=None,
+):
     """A clinical reviewer's sign-off, recorded with their name and credentials. The revision
     is published now, or at the page's go-live time; its credit and review dates reach the
     page when its content does, never before.
 
     If a newer revision was published after this one was made, approving this one undoes
-    it: refused unless the reviewer has seen that and confirms it (`undo_confirmed`)."""
+    it: refused unless the reviewer has seen that and confirms it (`undo_confirmed`).
+
+    Refused while the content cites a retracted reference, naming it and where. Each
+    overstating phrase the revision adds (publishing.review_checks) needs the reviewer's
+    reason in `claim_reasons` (by the claim's key); the reasons are kept, settling those
+    claims. `discern_ticks`, the DISCERN questions the reviewer ticked, are kept with the
+    revision (None: the checklist was not shown); they are never required."""
     if not may_review(reviewer):
         raise WorkflowError(_("Only a clinical reviewer may approve changes."))
     credit = credit.strip()
@@ -335,15 +351,108 @@ def approve(revision, *, reviewer, credit, next_review_on=None, undo_confirmed=F
                 )
                 % {"id": undone[0].pk}
             )
+        _refuse_retracted(page, revision)
+        added = review_checks.claims_of(page, revision.content).added
+        reasons = {key: (reason or "").strip() for key, reason in (claim_reasons or {}).items()}
+        unexplained = [match for match in added if not reasons.get(match.key)]
+        if unexplained:
+            raise WorkflowError(
+                _(
+                    "This revision adds words that may overstate what the evidence shows: "
+                    "%(claims)s. Give your reason for approving each as written, or send it "
+                    "back."
+                )
+                % {"claims": "; ".join(_claim_named(match) for match in unexplained)}
+            )
         revision.reviewed_by, revision.reviewer_credit = reviewer, credit
         revision.reviewed_at = timezone.now()
         revision.next_review_on = next_review_on if kind.dated_review else None
         revision.undid = undone[0] if undone else None
+        if kind.discern and discern_ticks is not None:
+            revision.discern = discern.cleaned(discern_ticks)
+        for match in added:
+            _settle(match, reasons[match.key], page=page, by=reviewer, revision=revision)
         if kind.scheduled and page.go_live_at and page.go_live_at > timezone.now():
             revision.status = Revision.Status.APPROVED
             revision.save()
             return revision
         return _publish(page, revision, by=reviewer)
+
+
+def _claim_named(match):
+    return _("“%(phrase)s” in %(where)s (“%(sentence)s”)") % {
+        "phrase": match.found,
+        "where": match.where,
+        "sentence": match.sentence[:160],
+    }
+
+
+def _refuse_retracted(page, revision):
+    """Content citing a retracted work goes nowhere near patients: say which, and where."""
+    retracted = review_checks.retracted_citations(page, revision.content)
+    if retracted:
+        raise WorkflowError(
+            _(
+                "It cites a retracted reference, so it cannot be published: %(cited)s. Replace "
+                "or remove the citation, then submit it again."
+            )
+            % {
+                "cited": "; ".join(
+                    _("“%(key)s” (%(title)s) in %(places)s")
+                    % {
+                        "key": found.reference.key,
+                        "title": found.reference.title[:120],
+                        "places": ", ".join(found.places),
+                    }
+                    for found in retracted
+                )
+            }
+        )
+
+
+def _settle(match, reason, *, page, by, revision=None):
+    """Keep a reviewer's reason for an overstating phrase; a claim settled meanwhile (the
+    same phrase in the same sentence, elsewhere) stays settled as it was."""
+    try:
+        with transaction.atomic():
+            return SettledClaim.objects.create(
+                key=match.key,
+                phrase=match.phrase,
+                sentence=match.sentence,
+                where=match.where[:300],
+                reason=reason,
+                revision=revision,
+                page=page,
+                settled_by=by,
+            )
+    except IntegrityError:
+        return SettledClaim.objects.get(key=match.key)
+
+
+def settle_claim(page, *, key, reason, reviewer):
+    """A clinical reviewer lets an overstating phrase already live stand as written, giving
+    the reason; it is then no longer listed to settle. Nothing patients see changes."""
+    if not may_review(reviewer):
+        raise WorkflowError(_("Only a clinical reviewer may settle an overstating phrase."))
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError(_("Give your reason for letting it stand as written."))
+    with transaction.atomic():
+        page = _lock(page)
+        live = review_checks.claims_in(page, kind_of(page).live_content(page))
+        match = next((match for match in live if match.key == key), None)
+        if match is None:
+            raise WorkflowError(_("That phrase is no longer on the live page."))
+        settled = SettledClaim.objects.filter(key=key).select_related("settled_by").first()
+        if settled:
+            raise WorkflowError(
+                _("It was already settled by %(who)s at %(when)s.")
+                % {
+                    "who": settled.settled_by or _("a reviewer"),
+                    "when": timezone.localtime(settled.settled_at).strftime("%H:%M"),
+                }
+            )
+        return _settle(match, reason, page=page, by=reviewer)
 
 
 def send_back(revision, *, reviewer, comment, section_comments=()):
@@ -453,6 +562,7 @@ def _publish(page, revision, *, by):
     """Inside a step, page and revision locked: put the revision into the page's rows, where
     patients see it, with the reviewer's credit if it was reviewed."""
     kind = kind_of(page)
+    _refuse_retracted(page, revision)
     gone = images_no_longer_stored(kind.images(revision.content))
     if gone:
         raise WorkflowError(

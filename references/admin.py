@@ -63,6 +63,9 @@ class ReferenceForm(forms.ModelForm):
             "accessed",
             "publisher",
             "publisher_place",
+            "evidence_type",
+            "retracted",
+            "retraction_notice",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -188,8 +191,8 @@ class ImportForm(forms.Form):
 @admin.register(Reference)
 class ReferenceAdmin(SimpleHistoryAdmin):
     form = ReferenceForm
-    list_display = ["key", "title", "issued_year", "container_title", "doi", "pmid"]
-    list_filter = ["type"]
+    list_display = ["key", "title", "issued_year", "evidence_type", "retracted", "doi", "pmid"]
+    list_filter = ["evidence_type", "retracted", "type"]
     search_fields = [
         "key",
         "title",
@@ -223,6 +226,14 @@ class ReferenceAdmin(SimpleHistoryAdmin):
             {"fields": [("volume", "issue", "pages"), "doi", "pmid", "pmcid", "url", "accessed"]},
         ),
         ("Publisher", {"fields": ["publisher", "publisher_place"]}),
+        (
+            "Kind of evidence",
+            {
+                "fields": ["evidence_type", ("retracted", "retraction_notice")],
+                "description": "Patients read the kind of evidence beside the reference, "
+                "explained on the “How to read our references” page.",
+            },
+        ),
         ("As readers see it", {"fields": ["formatted_preview"]}),
     ]
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
@@ -110,11 +111,18 @@ def number_citations(sections, references):
             entry = cited[reference.pk] = CitedReference(number=len(cited) + 1, reference=reference)
         backlink = f"cite-{entry.number}-{len(entry.backlinks) + 1}"
         entry.backlinks.append(backlink)
+        # A retracted work is flagged wherever it is cited, not only in the list.
+        flag = (
+            format_html('<span class="citation__retracted"> {}</span>', _("retracted"))
+            if getattr(reference, "retracted", False)
+            else ""
+        )
         return format_html(
-            '<a href="#{}" id="{}"><span class="visually-hidden">Reference </span>{}</a>',
+            '<a href="#{}" id="{}"><span class="visually-hidden">Reference </span>{}{}</a>',
             entry.anchor,
             backlink,
             entry.number,
+            flag,
         )
 
     def replace(marker):

@@ -9,6 +9,7 @@ from bibtexparser import model as bibtex
 from bibtexparser.middlewares.names import NameParts
 from django.http import HttpResponse
 
+from .evidence import RETRACTED_PUBLICATION, EvidenceType
 from .formatting import reference_to_csl
 
 CONTENT_TYPES = {
@@ -159,15 +160,34 @@ def to_ris(references):
             "urls": [reference.url] if reference.url else [],
             "publisher": reference.publisher,
             "place_published": reference.publisher_place,
+            # M3, type of work: where EndNote keeps PubMed's publication types.
+            "type_of_work": "; ".join(_ris_work_types(reference)),
         }
         entries.append({name: value for name, value in entry.items() if value})
     return rispy.dumps(entries, implementation=_PlainRisWriter)
 
 
+def _ris_work_types(reference):
+    types = (
+        []
+        if reference.evidence_type == EvidenceType.NOT_CLASSIFIED
+        else [str(EvidenceType(reference.evidence_type).label)]
+    )
+    return types + ([RETRACTED_PUBLICATION] if reference.retracted else [])
+
+
 def to_csl_json(references):
+    """CSL-JSON; what CSL has no field for (the kind of evidence, a retraction) goes in its
+    `custom` object, which is there for such data."""
     items = []
     for reference in references:
         item = reference_to_csl(reference)
         item["id"] = reference.key
+        custom = {
+            "evidence-type": reference.evidence_type,
+            "retracted": reference.retracted,
+            "retraction-notice": reference.retraction_notice,
+        }
+        item["custom"] = {name: value for name, value in custom.items() if value}
         items.append(item)
     return json.dumps(items, ensure_ascii=False, indent=2)

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from . import identifiers, medline
+from .evidence import RETRACTED_PUBLICATION, EvidenceType, classify
 from .models import Reference, ReferenceAuthor, comparable_title
 from .plaintext import latex_to_text, markup_to_text, verbatim_to_text
 
@@ -127,9 +128,11 @@ class ParsedReference:
     proposed_key: str = ""  # the key the text gives it (BibTeX's, RIS's ID), used when free
     problem: str = ""  # why it cannot be stored at all (no title), said at preview
     notes: list = field(default_factory=list)  # each field left out or changed, and why
-    # The source's own kinds of publication (MEDLINE's PT lines: "Randomized Controlled
-    # Trial", "Review"…), kept as written for whatever classifies evidence.
+    # The source's own kinds of publication, as written: MEDLINE's PT lines ("Randomized
+    # Controlled Trial", "Retracted Publication"), RIS's type of work, this site's codes.
     publication_types: list = field(default_factory=list)
+    # MEDLINE's check tags "Animals" and "Humans" (MH), which say whom a study was done in.
+    subject_headings: list = field(default_factory=list)
 
     @property
     def is_new(self):
@@ -138,6 +141,30 @@ class ParsedReference:
     @property
     def title(self):
         return self.fields.get("title", "")
+
+    @property
+    def evidence(self):
+        """(kind of evidence, retracted) as the record states them (references.evidence)."""
+        return classify(
+            self.publication_types,
+            subject_headings=self.subject_headings,
+            reference_type=self.fields.get("type", ""),
+            organisation=any(author.get("literal") for author in self.authors),
+        )
+
+    @property
+    def evidence_label(self):
+        return EvidenceType(self.evidence[0]).label
+
+    @property
+    def retracted(self):
+        return self.evidence[1]
+
+    @property
+    def retracted_since_stored(self):
+        """The record says the work is retracted, and the stored reference it matches does
+        not: importing changes nothing stored, so the preview says so, for an editor."""
+        return bool(self.existing and self.retracted and not self.existing.retracted)
 
     @property
     def author_names(self):
@@ -156,6 +183,7 @@ class ParsedReference:
             "fields": fields,
             "authors": self.authors,
             "publication_types": self.publication_types,
+            "subject_headings": self.subject_headings,
         }
 
     @classmethod
@@ -168,6 +196,7 @@ class ParsedReference:
             authors=stored["authors"],
             key=stored["key"],
             publication_types=stored.get("publication_types", []),
+            subject_headings=stored.get("subject_headings", []),
         )
 
 
@@ -261,7 +290,9 @@ class _Stored:
     def load(cls):
         return cls(
             list(
-                Reference.objects.only("pk", "key", "title", "issued_year", "doi", "pmid", "pmcid")
+                Reference.objects.only(
+                    "pk", "key", "title", "issued_year", "doi", "pmid", "pmcid", "retracted"
+                )
             )
         )
 
@@ -499,7 +530,10 @@ def save_new(parsed, *, user=None):
     entries = [entry for entry in parsed if entry.is_new]
     references = []
     for entry in entries:
-        reference = Reference(key=entry.key, **entry.fields)
+        evidence_type, retracted = entry.evidence
+        reference = Reference(
+            key=entry.key, evidence_type=evidence_type, retracted=retracted, **entry.fields
+        )
         reference.normalize_identifiers()
         references.append(reference)
     references = bulk_create_with_history(references, Reference, batch_size=500, default_user=user)
@@ -709,12 +743,29 @@ def _from_csl_json(text):
                     "accessed": _date(accessed),
                     "publisher": markup_to_text(str(item.get("publisher", ""))),
                     "publisher_place": str(item.get("publisher-place", "")),
+                    "retraction_notice": str(_csl_custom(item).get("retraction-notice") or ""),
                 },
                 authors=[_csl_author(author) for author in item.get("author", [])],
                 proposed_key=str(item.get("id", "")),
+                publication_types=_csl_evidence(item),
             )
         )
     return parsed
+
+
+def _csl_evidence(item):
+    """What this site's export keeps in CSL-JSON's `custom` object: the kind of evidence,
+    and whether the work is retracted, as publication types."""
+    custom = _csl_custom(item)
+    types = [str(custom["evidence-type"])] if custom.get("evidence-type") else []
+    if custom.get("retracted") is True:
+        types.append(RETRACTED_PUBLICATION)
+    return types
+
+
+def _csl_custom(item):
+    custom = item.get("custom")
+    return custom if isinstance(custom, dict) else {}
 
 
 def _iso_parts(text):
@@ -814,6 +865,13 @@ def _from_ris(text):
                     _ris_author(name, given_first=given_first)
                     for name in entry.get("authors") or entry.get("first_authors") or []
                 ],
+                # EndNote keeps PubMed's publication types here ("Journal Article; Review"),
+                # and this site its kind of evidence.
+                publication_types=[
+                    part.strip()
+                    for part in str(entry.get("type_of_work", "")).split(";")
+                    if part.strip()
+                ],
             )
         )
     return parsed
@@ -912,6 +970,9 @@ def _medline_date(text):
     return (int(year), month, int(day) if month and day else None)
 
 
+_CHECK_TAGS = {"Animals", "Humans"}
+
+
 def _from_medline(text):
     parsed = ParsedEntries()
     for record in medline.records(text):
@@ -950,9 +1011,13 @@ def _from_medline(text):
                     "pmcid": record.first("PMC"),
                     "publisher": record.first("PB"),
                     "publisher_place": record.first("PL") if book else "",
+                    "retraction_notice": record.first("RIN"),
                 },
                 authors=_medline_authors(record),
                 publication_types=record.values("PT"),
+                subject_headings=[
+                    heading for heading in record.values("MH") if heading in _CHECK_TAGS
+                ],
             )
         )
     return parsed

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from . import identifiers
 from .citations import KEY_PATTERN, cited_keys
+from .evidence import EvidenceType
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -90,6 +91,27 @@ class Reference(models.Model):
     accessed = models.DateField("accessed on", null=True, blank=True)
     publisher = models.CharField(max_length=300, blank=True)
     publisher_place = models.CharField(max_length=200, blank=True)
+
+    evidence_type = models.CharField(
+        "kind of evidence",
+        max_length=40,
+        choices=EvidenceType.choices,
+        default=EvidenceType.NOT_CLASSIFIED,
+        help_text="Shown to patients beside the reference. Set from PubMed's publication "
+        "types on import; otherwise only from what the work says of itself (its title, its "
+        "type), or from reading it.",
+    )
+    retracted = models.BooleanField(
+        default=False,
+        help_text="The work has been retracted (PubMed: Retracted Publication). Every section "
+        "citing it is flagged, and a page citing it cannot be approved.",
+    )
+    retraction_notice = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the retraction is published, for example “Retraction in: J Affect "
+        "Disord. 2021;290:1”.",
+    )
 
     # Formatting with citeproc-py takes milliseconds per entry, far too slow for
     # a public request, so the entry is formatted when the reference changes.

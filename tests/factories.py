@@ -35,6 +35,7 @@ def reference_form_data(*, authors=(), **fields):
     """A post to the reference admin's form: a journal article by `authors` (family names)."""
     data = {
         "type": "article-journal",
+        "evidence_type": "not-classified",
         "authors-TOTAL_FORMS": str(len(authors)),
         "authors-INITIAL_FORMS": "0",
     }

@@ -36,7 +36,8 @@ def test_the_sitemap_lists_every_public_page_with_its_date(client):
     assert all(url.startswith("/") for url in urls), "every address is on SITE_URL"
     for page in TopicPage.objects.live():
         assert page.get_absolute_url() in urls
-    for fixed in ["/", "/articles/", "/enquire/", "/privacy/", "/accessibility/"]:
+    fixed_pages = ["/", "/articles/", "/enquire/", "/privacy/", "/accessibility/"]
+    for fixed in [*fixed_pages, "/editorial-policy/", "/references/how-to-read/"]:
         assert fixed in urls
     for url in urls:
         assert client.get(url).status_code == 200, url

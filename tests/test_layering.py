@@ -17,7 +17,7 @@ BASE = Path(settings.BASE_DIR)
 # Lowest first. Apps in one layer are peers and do not import each other either.
 LAYERS = [
     ["pagecache"],  # the public-page cache: knows no content
-    ["clinic", "references", "glossary"],  # the clinic's own details; references; terms
+    ["clinic", "references", "glossary", "claims"],  # clinic details; references; terms; claims
     ["articles"],  # articles and their sections, citing references
     ["topics"],  # topic pages, composed from article sections
     ["enquiries"],  # the enquiry form and the staff email outbox

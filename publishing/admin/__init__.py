@@ -1,4 +1,5 @@
 """Clinical sign-off in the admin: the reviewed content's admins (`pages`), registered once
-each, and the revisions with their review, compare and restore pages (`revisions`)."""
+each, and the revisions with their review, compare and restore pages (`revisions`); the
+overstating phrases to settle and the reasons kept (`claims`)."""
 
-from . import pages, revisions  # noqa: F401  (each registers its admins)
+from . import claims, pages, revisions  # noqa: F401  (each registers its admins)

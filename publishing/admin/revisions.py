@@ -26,6 +26,7 @@ from ..models import Revision, StaffProfile
 from ..pages import kind_for, kind_of
 from ..workflow import WorkflowError
 from .forms import ApproveForm, PublishAnywayForm, SendBackForm
+from .review_extras import ReviewChecks
 
 PAGE_MODELS = {
     "article": Article,
@@ -148,9 +149,12 @@ class RevisionAdmin(admin.ModelAdmin):
             "send_back": SendBackForm(sections=self._sections_of(revision)),
             "publish_anyway": PublishAnywayForm(undoes=bool(undone)),
         }
+        # Retracted references, overstating phrases, DISCERN (publishing.review_checks).
+        checks = ReviewChecks(page, revision)
+        forms_shown.update(checks.forms())
         if request.method == "POST":
             action = request.POST.get("action")
-            outcome = self._act(request, revision, action, forms_shown, undone)
+            outcome = self._act(request, revision, action, forms_shown, undone, checks)
             if outcome:
                 self._log(request, page, f"Revision {revision.pk}: {outcome}")
                 self.message_user(request, outcome, messages.SUCCESS)
@@ -188,6 +192,8 @@ class RevisionAdmin(admin.ModelAdmin):
             undone=undone,
             without_key_points=isinstance(page, Article | TopicPage)
             and not revision.content.get("key_points"),
+            checks=checks,
+            discern_rows=checks.discern_rows(forms_shown["discern"]),
         )
         return TemplateResponse(request, "admin/publishing/review.html", context)
 
@@ -223,7 +229,7 @@ class RevisionAdmin(admin.ModelAdmin):
         showing = ((section, list(TopicPage.objects.showing(section))) for section in removed)
         return [(section, pages) for section, pages in showing if pages]
 
-    def _act(self, request, revision, action, forms_shown, undone):
+    def _act(self, request, revision, action, forms_shown, undone, checks):
         """Carry out a reviewer's, editor's or superuser's step; the message to show, or None
         when a form has errors (shown on the page) or the workflow refused (said why)."""
         user = request.user
@@ -235,7 +241,9 @@ class RevisionAdmin(admin.ModelAdmin):
                 form = forms_shown["approve"] = ApproveForm(
                     request.POST, dated_review=kind.dated_review, undoes=bool(undone)
                 )
-                if not form.is_valid():
+                forms_shown.update(checks.forms(request.POST))
+                reasons, ticks = forms_shown["claims"], forms_shown["discern"]
+                if not all(f.is_valid() for f in (form, reasons, ticks) if f is not None):
                     return None
                 approved = workflow.approve(
                     revision,
@@ -243,6 +251,8 @@ class RevisionAdmin(admin.ModelAdmin):
                     credit=form.cleaned_data["credit"],
                     next_review_on=form.cleaned_data.get("next_review_on"),
                     undo_confirmed=form.cleaned_data.get("undo_confirmed", False),
+                    claim_reasons=reasons.reasons(),
+                    discern_ticks=ticks.cleaned_data["discern"] if ticks else None,
                 )
                 if approved.status == Revision.Status.APPROVED:
                     return _("Approved. It goes live at %(when)s.") % {

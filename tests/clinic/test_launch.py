@@ -42,8 +42,11 @@ def test_privacy_notice_says_how_to_reach_the_clinic_with_nothing_configured(cli
     assert "quoting your reference number" in choices.text_content()
 
 
+CONTACT_CHECKS = {"clinic.W001", "clinic.W002", "clinic.W003"}
+
+
 def test_the_system_check_names_each_missing_contact_detail():
-    messages = [m.msg for m in _launch_checks() if m.id.startswith("clinic.")]
+    messages = [m.msg for m in _launch_checks() if m.id in CONTACT_CHECKS]
     assert messages == [
         "The clinic's phone is not set, so public pages leave it out.",
         "The clinic's email is not set, so public pages leave it out.",
@@ -52,8 +55,21 @@ def test_the_system_check_names_each_missing_contact_detail():
     clinic = ClinicSettings.load()
     clinic.email = "hello@clinic.example"
     clinic.save()
-    ids = [m.id for m in _launch_checks() if m.id.startswith("clinic.")]
+    ids = [m.id for m in _launch_checks() if m.id in CONTACT_CHECKS]
     assert ids == ["clinic.W001", "clinic.W003"]
+
+
+def test_the_system_check_names_each_editorial_statement_not_yet_written(client):
+    ids = [m.id for m in _launch_checks() if m.id in {"clinic.W004", "clinic.W005"}]
+    assert ids == ["clinic.W004", "clinic.W005"]
+    clinic = ClinicSettings.load()
+    clinic.funding = "The clinic pays for this site from its fees. No drug maker pays for it."
+    clinic.save()
+    messages = [m.msg for m in _launch_checks() if m.id in {"clinic.W004", "clinic.W005"}]
+    assert messages == [
+        "The clinic's statement of conflicts of interest is not written, so the editorial "
+        "policy page leaves it out."
+    ]
 
 
 def test_the_system_check_names_published_pages_never_reviewed():
@@ -67,7 +83,7 @@ def test_the_system_check_names_published_pages_never_reviewed():
     Article.objects.filter(slug="who-can-benefit-from-ketamine-therapy").update(
         reviewed_by="A. Clinician, MD", last_reviewed_on="2026-11-01"
     )
-    assert not any("Who Can Benefit" in m.msg for m in _launch_checks())
+    assert not any("Who Can Benefit" in m.msg for m in _launch_checks() if m.id == "articles.W001")
 
 
 def test_the_system_check_finds_placeholder_text_in_content():

@@ -38,7 +38,10 @@ def test_every_page_shows_the_crisis_numbers_in_the_first_screen(site, phone_pag
     assert errors == [], errors
 
 
-@pytest.mark.parametrize("path", ["/safety/", "/accessibility/", "/privacy/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/safety/", "/accessibility/", "/privacy/", "/editorial-policy/", "/references/how-to-read/"],
+)
 def test_axe_finds_no_violations(site, phone_page, path):
     phone_page.goto(site.url + path)
     results = Axe().run(phone_page)

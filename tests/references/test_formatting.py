@@ -67,6 +67,7 @@ def test_admin_save_formats_the_entry_with_its_inline_authors(staff_client):
         {
             "key": "newauthor2024",
             "type": "article-journal",
+            "evidence_type": "not-classified",
             "title": "A new paper",
             "container_title": "Journal of Tests",
             "issued_year": "2024",

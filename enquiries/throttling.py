@@ -62,7 +62,7 @@ def allow(request, *, scope, limit, window):
         return _increment(key, 2 * window) <= limit
     except Exception as error:  # the database is away: keep the post, say so in the log
         logger.error(
-            "Rate limit for %s unavailable (%s: %s); post let through.",
+            "%s rate limit unavailable (%s: %s); post let through.",
             scope,
             type(error).__name__,
             error,

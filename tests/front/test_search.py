@@ -206,12 +206,10 @@ def test_nothing_found_offers_topics_staff_chose_the_enquiry_form_and_the_crisis
     assert topics == ["/treatments/esketamine-nasal-spray/", "/safety/"], "staff's order, live only"
 
 
-def test_a_synonym_staff_add_changes_the_next_search_although_it_was_cached(
-    client, django_user_model
-):
+def test_a_synonym_staff_add_changes_the_next_search(client, django_user_model):
     make_article(sections=["A quixotic note."])
-    assert client.get("/search/", {"q": "chimerical"})["X-Page-Cache"] == "miss"
-    assert client.get("/search/", {"q": "chimerical"})["X-Page-Cache"] == "hit"
+    # Searches are never stored (one per made-up query would fill the shared cache).
+    assert client.get("/search/", {"q": "chimerical"})["X-Page-Cache"] == "bypass"
     assert _results(client, "chimerical")[1] == []
 
     editor = _editor(django_user_model)

@@ -27,11 +27,13 @@ class Marker:
     def __init__(self, entries, glossary_url):
         self.glossary_url = glossary_url
         self.pending = {}
-        patterns = []
         for entry in entries:
             for spelling in entry.spellings:
                 self.pending.setdefault(spelling.casefold(), entry)
-                patterns.append(re.escape(spelling))
+        # Longest first across all entries, so that "psicoterapia asistida con ketamina" is
+        # found as itself, not as the shorter "psicoterapia" another entry defines.
+        spellings = sorted(self.pending, key=len, reverse=True)
+        patterns = [re.escape(spelling) for spelling in spellings]
         self.marked = set()
         self.pattern = (
             re.compile(r"(?<![\w-])(" + "|".join(patterns) + r")(?![\w-])", re.IGNORECASE)

@@ -121,6 +121,29 @@ def test_terms_are_marked_in_text_only_with_capitals_kept_for_abbreviations():
     assert "data-glossary-term" not in marker.mark("<p>IV and off-label again.</p>")
 
 
+def test_the_longest_spelling_of_any_entry_is_marked_before_a_shorter_entry_inside_it():
+    # Ordered by term, "psicoterapia" comes first, and the longer term starts with it: the
+    # longer one must still win (as in the Spanish glossary).
+    entries = [
+        GlossaryEntry(pk=1, term="psicoterapia", slug="psicoterapia", definition="Talk."),
+        GlossaryEntry(
+            pk=2,
+            term="psicoterapia asistida con ketamina",
+            also_matches="KAP",
+            slug="kap",
+            definition="Ketamine with talk therapy.",
+        ),
+    ]
+    html = Marker(entries, "/glossary/").mark("<p>La psicoterapia asistida con ketamina.</p>")
+    assert 'href="/glossary/#kap"' in html
+    assert 'href="/glossary/#psicoterapia"' not in html
+
+
+def test_the_seed_anesthesiologist_entry_is_marked_where_an_article_uses_the_plural(client):
+    document = _document(client, "/articles/who-can-benefit-from-ketamine-therapy/")
+    assert document.xpath("//a[@data-glossary-term][@href='/glossary/#anesthesiologist']")
+
+
 def test_a_definition_is_escaped(client):
     marker = Marker(
         [GlossaryEntry(pk=1, term="NMDA", slug="nmda", definition='<script>x</script> & "q"')],

@@ -98,6 +98,10 @@ class SeaweedFS:
             # Its sockets in its own directory, not left behind in /tmp when it is killed.
             f"-s3.localSocket={self.directory / 's3.sock'}",
             f"-filer.localSocket={self.directory / 'filer.sock'}",
+            # No Iceberg or Lance catalogue: they listen on fixed ports (8181, 9101), which a
+            # second server on the machine (another test run) would find taken, and exit.
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
             # Room for many buckets (see master.toml below), in small volumes.
             "-volume.max=64",
             "-master.volumeSizeLimitMB=64",

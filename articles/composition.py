@@ -31,6 +31,7 @@ class ShownKeyPoint:
     text: str
     anchor: str  # of the section on this page that supports it
     heading: str
+    language: str = ""  # set when shown in a language other than the page's
 
 
 @dataclass
@@ -89,7 +90,14 @@ def _key_points(points, page_sections):
         section_id = getattr(point, "section_id", None)
         part = by_id.get(section_id) if section_id else by_anchor.get(point.anchor)
         if part is not None:
-            shown.append(ShownKeyPoint(point.text, part.anchor, part.heading or "Introduction"))
+            shown.append(
+                ShownKeyPoint(
+                    point.text,
+                    part.anchor,
+                    part.heading or "Introduction",
+                    getattr(point, "shown_language", ""),
+                )
+            )
     return shown
 
 

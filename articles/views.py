@@ -4,15 +4,26 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation as i18n
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 from markdownx.views import MarkdownifyView
 
 from glossary.marking import Marker
-from glossary.models import GlossaryEntry
+from glossary.showing import live_entries
 from references import exporting
 from references.models import Reference
+from translations.showing import (
+    TranslationState,
+    default_language,
+    is_out_of_date,
+    live_translation,
+    page_language,
+    translate,
+    translate_listed,
+    translating,
+)
 
 from .composition import compose_page
 from .models import Article, Section
@@ -27,13 +38,57 @@ def export_base(url_name, page):
 
 
 class ArticleListView(ListView):
+    template_name = "articles/article_list.html"
+    context_object_name = "article_list"
+
     def get_queryset(self):
-        return Article.objects.live()
+        return translate_listed(Article.objects.live())
 
 
-class ComposedPageMixin:
+class TranslatedPageMixin:
+    """A page under another language's address (/es/…): its live translation put over it
+    (translations.showing), and what the page must say of it: that there is none yet (the
+    page then shows only a notice linking to the English page, and is not indexed), or that
+    the English page changed since it was translated."""
+
+    untranslated_template_name = "translations/untranslated.html"
+    translation_state = None
+
+    def translate_page(self):
+        """Put the page's live translation over it (before it is composed)."""
+        if not translating():
+            return None
+        page = self.object
+        with i18n.override(default_language()):
+            english_url = page.get_absolute_url()
+        state = TranslationState(page_language(), english_url, page.title)
+        translation = live_translation(page)
+        if translation is None:
+            state.missing = True
+        else:
+            state.out_of_date = self.out_of_date(page, translation)
+            translate(page, translation)
+            self.translate_rows(page, translation, state)
+        self.translation_state = state
+        return state
+
+    def out_of_date(self, page, translation):
+        return is_out_of_date(page, translation)
+
+    def translate_rows(self, page, translation, state):
+        """Put translations over rows the page shows from other sources (a topic page's
+        sections, from articles)."""
+
+    def get_template_names(self):
+        if self.translation_state and self.translation_state.missing:
+            return [self.untranslated_template_name]
+        return super().get_template_names()
+
+
+class ComposedPageMixin(TranslatedPageMixin):
     """A page made of sections: composed (unless given, as a preview does), with the
-    address its reference list downloads from."""
+    address its reference list downloads from; under another language's address, in that
+    language where a reviewer approved its translation."""
 
     references_url_name = None
     composition = {}
@@ -46,12 +101,17 @@ class ComposedPageMixin:
 
     def get_context_data(self, **kwargs):
         if "page" not in kwargs:
+            state = self.translate_page()
+            if state is not None:
+                kwargs["translation_state"] = state
+                if state.missing:
+                    return super().get_context_data(**kwargs)
             sections = self.page_sections()
             kwargs["page"] = compose_page(
                 sections,
                 Reference.objects.cited_in(sections),
                 key_points=self.page_key_points(),
-                glossary=Marker(GlossaryEntry.objects.live(), reverse("glossary:list")),
+                glossary=Marker(live_entries(), reverse("glossary:list")),
                 **self.composition,
             )
         kwargs.setdefault(
@@ -70,7 +130,9 @@ class ArticleDetailView(ComposedPageMixin, DetailView):
         return self.object.sections.all()
 
     def get_context_data(self, **kwargs):
-        related = import_string(settings.ARTICLE_RELATED_PAGES_FUNCTION)(self.object)
+        related = translate_listed(
+            import_string(settings.ARTICLE_RELATED_PAGES_FUNCTION)(self.object)
+        )
         return super().get_context_data(related_pages=related, **kwargs)
 
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "pagecache",
     # The site's own apps, lowest layer first (README, "How it is built"): each imports
     # only from those above it in this list.
+    "translations",
     "clinic",
     "references",
     "glossary",
@@ -210,6 +211,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = env("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -369,6 +371,9 @@ SCHEDULE_LOCK_TIMEOUT_MS = env_int("SCHEDULE_LOCK_TIMEOUT_MS", 2000)
 # The topic pages built from an article's sections, which its page links to. A setting, as
 # the client address is, because articles sit below the topic pages that use them.
 ARTICLE_RELATED_PAGES_FUNCTION = "topics.related.pages_built_from"
+# Loads the seed content's translations after the seed content (topics' load_seed_content),
+# through the review workflow above it.
+SEED_TRANSLATIONS_FUNCTION = "publishing.seeding.load_seed_translations"
 
 # A Redis instance configured `maxmemory-policy noeviction`, never the page cache's, where
 # enquiries sent while the database is unreachable wait for the worker to store them

@@ -12,19 +12,25 @@ They show the values last published, found in this order:
    change (`keep_published`, one of WORKER_TASKS);
 3. the code: the model's defaults (988, 911), without contact details.
 
+The crisis strip's label and the crisis message are kept in each language with a live
+translation too (`translated`), so a Spanish page during an outage speaks Spanish.
+
 `published()` is the one place that says where the published values come from.
 """
 
 import json
 import logging
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import translation as i18n
 from django.utils.cache import patch_cache_control
+
+from translations.models import Translation
 
 from .models import ClinicSettings
 
@@ -45,19 +51,44 @@ class Lifeline:
     phone: str = ""
     email: str = ""
     address: str = ""
+    # Per language with a live translation: ((language, label, message), ...).
+    translated: tuple = ()
 
     @classmethod
-    def of(cls, clinic):
-        return cls(**{field.name: getattr(clinic, field.name) for field in fields(cls)})
+    def of(cls, clinic, translations=()):
+        names = [field.name for field in fields(cls) if field.name != "translated"]
+        values = {name: getattr(clinic, name) for name in names}
+        return cls(**values, translated=_translated(translations))
 
     @property
     def has_contact_details(self):
         return any((self.phone, self.email, self.address))
 
+    def in_language(self, language):
+        """These values as a page in `language` shows them."""
+        for code, label, message in self.translated:
+            if code == language:
+                return replace(
+                    self,
+                    crisis_strip_label=label or self.crisis_strip_label,
+                    crisis_message=message or self.crisis_message,
+                )
+        return self
+
+
+def _translated(translations):
+    return tuple(
+        sorted(
+            (t.language, t.field("crisis_strip_label"), t.field("crisis_message"))
+            for t in translations
+        )
+    )
+
 
 def published():
     """The values patients are shown now, read from the database."""
-    return Lifeline.of(ClinicSettings.load())
+    clinic = ClinicSettings.load()
+    return Lifeline.of(clinic, Translation.objects.live().of_model(ClinicSettings))
 
 
 def built_in():
@@ -69,10 +100,16 @@ _remembered = None  # this process's newest values
 _written = None  # the worker's: what it last wrote to storage
 
 
-def remember(clinic):
-    """Note the values a page is rendered with, for pages rendered without the database."""
+def remember(clinic, translations=None):
+    """Note the values a page is rendered with, for pages rendered without the database.
+    `translations`: the clinic's live translations, when the page read them (a page in
+    another language); otherwise those remembered before are kept."""
     global _remembered
-    _remembered = Lifeline.of(clinic)
+    if translations is None:
+        kept = _remembered.translated if _remembered is not None else ()
+        _remembered = replace(Lifeline.of(clinic), translated=kept)
+    else:
+        _remembered = Lifeline.of(clinic, translations)
 
 
 def last_published():
@@ -115,7 +152,9 @@ def _read_stored():
         with default_storage.open(STORAGE_NAME) as stored:
             values = json.load(stored)
         known = {field.name for field in fields(Lifeline)}
-        return Lifeline(**{**asdict(built_in()), **{k: v for k, v in values.items() if k in known}})
+        values = {**asdict(built_in()), **{k: v for k, v in values.items() if k in known}}
+        values["translated"] = tuple(tuple(entry) for entry in values["translated"])
+        return Lifeline(**values)
     except FileNotFoundError:
         return None
     except Exception as error:  # unreadable or unreachable: the built-in values will do
@@ -130,7 +169,8 @@ def render_without_database(template_name, context=None, *, status, request=None
     With `request`, the page carries a CSRF token (read from its cookie, not a session),
     so a form on it can be sent again.
     """
-    context = {"clinic": last_published(), **(context or {})}
+    language = (i18n.get_language() or "en").split("-")[0]
+    context = {"clinic": last_published().in_language(language), **(context or {})}
     if request is not None:
         context["csrf_token"] = get_token(request)
     response = HttpResponse(render_to_string(template_name, context), status=status)

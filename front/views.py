@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 
 from articles.models import Article
 from topics.models import TopicPage
+from translations.showing import translate_listed
 
 from . import search
 from .editorial import editorial_facts
@@ -14,8 +15,8 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            articles=Article.objects.live(),
-            topics=TopicPage.objects.live().filter(parent=None),
+            articles=translate_listed(Article.objects.live()),
+            topics=translate_listed(TopicPage.objects.live().filter(parent=None)),
             **kwargs,
         )
 

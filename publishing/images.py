@@ -15,12 +15,14 @@ import logging
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from articles.images import INLINE_DIRECTORY, delete_image, original_name, stored_name
 from articles.models import Article, Section
 from topics.models import TopicPage
+from translations.models import Translation
 
 from .models import Revision
 from .pages import KINDS
@@ -84,6 +86,9 @@ def _shown_by_rows(name):
         Article.objects.filter(Q(featured_image=name) | Q(attribution__contains=name)).exists()
         or Section.objects.filter(body__contains=name).exists()
         or TopicPage.objects.filter(intro__contains=name).exists()
+        or Translation.objects.annotate(words=Cast("content", TextField()))
+        .filter(words__contains=name)
+        .exists()
     )
 
 

@@ -779,11 +779,15 @@ def _check_address_free(page):
         )
 
 
+# Translations are content of their own kind, built on PageKind (publishing.translating).
+from .translating import TranslationKind  # noqa: E402
+
 KINDS = {
     Article: ArticlePages(),
     TopicPage: TopicPages(),
     ClinicSettings: SafetyTexts(),
     GlossaryEntry: GlossaryEntries(),
+    TranslationKind.model: TranslationKind(),
 }
 
 

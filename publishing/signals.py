@@ -3,6 +3,7 @@ a cascade): its revisions and its images go with it."""
 
 from articles.models import Section
 from articles.rendering import stored_images_in
+from translations.models import Translation
 
 from .images import remove_unused_later
 from .models import Revision, ScheduleProblem
@@ -31,3 +32,13 @@ def forget_images(sender, instance, **kwargs):
     for revision in Revision.objects.of(instance):
         shown |= kind.images(revision.content)
     remove_unused_later(shown)
+
+
+def forget_translations(sender, instance, **kwargs):
+    """A deleted page's translations go with it (post_delete), each with its revisions: a
+    translation of nothing is nothing a patient can read."""
+    Translation.objects.filter(
+        content_type__app_label=instance._meta.app_label,
+        content_type__model=instance._meta.model_name,
+        object_id=instance.pk,
+    ).delete()

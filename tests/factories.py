@@ -13,6 +13,7 @@ from enquiries.models import Enquiry, Notification
 from references.models import Reference, ReferenceAuthor
 from tests.admin_forms import form_values
 from topics.models import TopicPage, TopicSection
+from translations.models import Translation
 
 _sequence = itertools.count(1)
 
@@ -157,3 +158,9 @@ def set_clinic(**values):
         setattr(clinic, name, value)
     clinic.save()
     return clinic
+
+
+def without_seed_translations():
+    """Delete the seed's Spanish translations (their revisions go with them): for a test of
+    the review queue that starts with nothing waiting for review."""
+    Translation.objects.all().delete()

@@ -17,6 +17,7 @@ BASE = Path(settings.BASE_DIR)
 # Lowest first. Apps in one layer are peers and do not import each other either.
 LAYERS = [
     ["pagecache"],  # the public-page cache: knows no content
+    ["translations"],  # translations of any content, knowing it by content type and id
     ["clinic", "references", "glossary", "claims"],  # clinic details; references; terms; claims
     ["articles"],  # articles and their sections, citing references
     ["topics"],  # topic pages, composed from article sections

@@ -2,15 +2,33 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
+from articles.models import Article
 from articles.views import ComposedPageMixin, StaffPreviewMixin, references_download
+from translations.showing import (
+    live_translations,
+    row_out_of_date,
+    translate,
+    translate_row,
+    translating,
+)
 
 from .comparison import comparison_rows
 from .models import TopicPage
 
 
 def _treatments_context(pages):
-    """The treatment types among `pages`, and their comparison table."""
+    """The treatment types among `pages`, and their comparison table; under another
+    language's address, each with its live translation put over it."""
     treatments = list(pages.treatments().for_comparison())
+    if translating():
+        translations = live_translations(TopicPage, [page.pk for page in treatments])
+        for page in treatments:
+            if page.pk in translations:
+                translate(page, translations[page.pk])
+            else:
+                page.shown_language = "en"
+                for fact in page.facts.all():
+                    fact.shown_language = "en"
     return {"treatments": treatments, "comparison": comparison_rows(treatments)}
 
 
@@ -36,6 +54,21 @@ class TopicPageView(ComposedPageMixin, DetailView):
 
     def page_sections(self):
         return self.object.live_sections()
+
+    def translate_rows(self, page, translation, state):
+        """The sections come from articles: each in its article's live translation, or
+        marked as shown in English; one the English changed since is out of date."""
+        sections = page.live_sections()
+        translations = live_translations(Article, {s.article_id for s in sections})
+        for section in sections:
+            article_translation = translations.get(section.article_id)
+            if article_translation and row_out_of_date(section, "sections", article_translation):
+                state.out_of_date = True  # compared before its words are replaced
+            translate_row(section, "sections", article_translation)
+            if section.shown_language:
+                state.untranslated_parts.append(section)
+            elif article_translation.field("title"):
+                section.article.title = article_translation.field("title")
 
 
 class TreatmentsView(TopicPageView):

@@ -19,6 +19,7 @@ from articles.models import Article, Section
 from clinic.models import ClinicSettings
 from glossary.models import GlossaryEntry
 from topics.models import TopicPage
+from translations.models import Translation
 
 from .. import workflow
 from ..images import images_no_longer_stored
@@ -33,12 +34,14 @@ PAGE_MODELS = {
     "topicpage": TopicPage,
     "clinicsettings": ClinicSettings,
     "glossaryentry": GlossaryEntry,
+    "translation": Translation,
 }
 KIND_NAMES = {
     "article": "Article",
     "topicpage": "Topic page",
     "clinicsettings": "Safety texts",
     "glossaryentry": "Glossary entry",
+    "translation": "Translation",
 }
 
 

@@ -54,6 +54,7 @@ WATCHED = {
     "clinic.ClinicSettings",
     "front.SynonymGroup",
     "front.NoResultTopic",
+    "translations.Translation",
 }
 # Every other model of ours, and why no public page shows it.
 NEVER_ON_PUBLIC_PAGES = {

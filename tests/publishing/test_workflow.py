@@ -11,6 +11,7 @@ from enquiries.models import Notification
 from enquiries.notifications import deliver_due
 from publishing.models import Revision
 from tests.admin_forms import form_values
+from tests.factories import without_seed_translations
 from topics.models import TopicPage
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +158,7 @@ def test_a_superuser_publishes_without_review_only_giving_a_reason(editor, super
 
 
 def test_reviewers_see_what_waits_for_them_on_the_admin_home(editor, reviewer):
+    without_seed_translations()  # the seed's, waiting for review
     during = Section.objects.get(anchor="during-treatment")
     home = reviewer.get("/admin/").content.decode()
     assert "Waiting for you, oldest first" in home and "Nothing is waiting for review." in home

@@ -1,7 +1,9 @@
 import io
 
+from django.conf import settings
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from articles.models import Article, Section
 from references.models import Reference
@@ -34,10 +36,14 @@ class Command(BaseCommand):
         call_command("rerender", stdout=io.StringIO())
         # A first history record for every row, so the first edit can be undone.
         call_command("populate_history", auto=True, stdout=io.StringIO(), stderr=io.StringIO())
+        # Their Spanish translations: drafts waiting for clinical review, and the clinic's
+        # own texts (publishing.seeding).
+        translations = import_string(settings.SEED_TRANSLATIONS_FUNCTION)()
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Loaded {Article.objects.count()} articles, {Section.objects.count()} sections, "
-                    f"{TopicPage.objects.count()} topic pages and {Reference.objects.count()} references."
+                    f"{TopicPage.objects.count()} topic pages and {Reference.objects.count()} references, "
+                    f"and {translations} Spanish translations."
                 )
             )

@@ -195,7 +195,7 @@ def source_state(source):
 
 
 def rendered(words):
-    """The HTML of the Markdown among `words`, and the plain text of each section (search)."""
+    """The HTML of the Markdown among `words`, and its plain text (what search reads)."""
     fields = {
         name: render_markdown(text)
         for name, text in (words.get("fields") or {}).items()
@@ -207,6 +207,7 @@ def rendered(words):
     }
     return {
         "fields": fields,
+        "text": {name: plain_text(html) for name, html in fields.items()},
         "sections": sections,
         "section_text": {pk: plain_text(html) for pk, html in sections.items()},
     }

@@ -53,6 +53,20 @@ _CRISIS_LANGUAGE = re.compile(
             r"\bjump(?:ing)?\s+(?:off|in\s+front\s+of)\b",
             r"\boverdos",
             r"\btoo\s+many\s+(?:pills|tablets)\b",
+            # Spanish, matched with accents folded ("dano" for "daño").
+            r"\bmatar(?:me|se|te)\b",
+            r"\bquitar(?:me|se|te)\s+la\s+vida\b",
+            r"\b(?:acabar|terminar)\s+con\s+(?:mi|su|tu)\s+vida\b",
+            r"\b(?:hacer(?:me|se)|me\s+hago|me\s+hice|me\s+estoy\s+haciendo|haciendome)\s+dano\b",
+            r"\b(?:cortar(?:me|se)|me\s+(?:corto|corte|cortaba|he\s+cortado))\s+(?:los|las|el|la|mis)?"
+            r"\s*(?:brazos?|munecas?|piernas?|venas|piel)\b",
+            r"\bautolesi",
+            r"\bno\s+quiero\s+(?:vivir|seguir\s+viviendo|estar\s+viv[oa]|despertar|existir)\b",
+            r"\b(?:quiero|quisiera|deseo)\s+(?:morir(?:me)?|estar\s+muert[oa])\b",
+            r"\bmejor\s+muert[oa]s?\b",
+            r"\bsobredosis\b",
+            r"\bdemasiadas\s+(?:pastillas|pildoras)\b",
+            r"\bno\s+(?:vale\s+la\s+pena|tiene\s+sentido)\s+(?:seguir\s+)?(?:viviendo|vivir)\b",
         ]
     )
 )
@@ -64,8 +78,14 @@ def mentions_crisis(text):
     """Whether `text` speaks of suicidal thoughts or self-harm.
 
     Matched after NFKC normalisation and case folding, so full-width or styled letters
-    ("ｋｉｌｌ ｍｙｓｅｌｆ", "𝐬𝐮𝐢𝐜𝐢𝐝𝐞") and odd apostrophes read as plain ones. Only the
+    ("ｋｉｌｌ ｍｙｓｅｌｆ", "𝐬𝐮𝐢𝐜𝐢𝐝𝐞") and odd apostrophes read as plain ones, and with
+    accents folded, so Spanish written without them ("dano") reads as with them. Only the
     check sees the normalised text: what the person wrote is stored as they wrote it.
     """
     normalised = unicodedata.normalize("NFKC", text or "").casefold().translate(_SAME_AS_ASCII)
-    return bool(_CRISIS_LANGUAGE.search(normalised))
+    unaccented = "".join(
+        char
+        for char in unicodedata.normalize("NFKD", normalised)
+        if not unicodedata.combining(char)
+    )
+    return bool(_CRISIS_LANGUAGE.search(unaccented))

@@ -42,6 +42,22 @@ CRISIS = [
     "I WANT TO DIE",
     "I don\u2019t want to be here",
     "I\u00a0want\u00a0to\u00a0die",
+    # In Spanish, as an enquiry under /es/ is written: with and without accents.
+    "He tenido pensamientos suicidas",
+    "Mi hijo intentó suicidarse",
+    "Quiero matarme",
+    "a veces pienso en quitarme la vida",
+    "quiero acabar con mi vida",
+    "Me estoy haciendo daño otra vez",
+    "me hago dano cuando estoy mal",
+    "me corto los brazos",
+    "me he autolesionado",
+    "Ya no quiero vivir",
+    "quiero morirme",
+    "estaría mejor muerta",
+    "tomé demasiadas pastillas",
+    "tuve una sobredosis",
+    "no vale la pena seguir viviendo",
 ]
 ORDINARY = [
     "How much does IV ketamine cost?",
@@ -52,6 +68,12 @@ ORDINARY = [
     "I hung my coat up and killed time in the waiting room",
     "Will I be able to jump back into work the next day?",
     "Does ketamine help with burning nerve pain?",
+    "¿Cuánto cuesta la ketamina intravenosa?",
+    "Tengo depresión resistente al tratamiento.",
+    "¿Me puede llevar mi pareja a casa después de la sesión?",
+    "¿El seguro médico cubre la esketamina?",
+    "Me muero de ganas de saber si funciona",
+    "¿Puedo volver a trabajar al día siguiente?",
 ]
 
 

@@ -194,6 +194,18 @@ def source_state(source):
     return {"revision": revision.pk if revision else None, "words": source_words(source)}
 
 
+def translated_beside(content):
+    """For a reviewer: each text of the source as the revision translates it, (label,
+    English, translation), in the order the page shows them; "" where untranslated."""
+    source_words = (content.get("source") or {}).get("words") or {}
+    translated = dict(places(words_of(content)))
+    return [
+        (place_label(place, source_words), english, translated.get(place, ""))
+        for place, english in places(source_words)
+        if english.strip()
+    ]
+
+
 def rendered(words):
     """The HTML of the Markdown among `words`, and its plain text (what search reads)."""
     fields = {

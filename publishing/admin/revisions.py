@@ -25,6 +25,7 @@ from .. import workflow
 from ..images import images_no_longer_stored
 from ..models import Revision, StaffProfile
 from ..pages import kind_for, kind_of
+from ..translating import translated_beside
 from ..workflow import WorkflowError
 from .forms import ApproveForm, PublishAnywayForm, SendBackForm
 from .review_extras import ReviewChecks
@@ -197,6 +198,7 @@ class RevisionAdmin(admin.ModelAdmin):
             and not revision.content.get("key_points"),
             checks=checks,
             discern_rows=checks.discern_rows(forms_shown["discern"]),
+            beside=translated_beside(revision.content) if isinstance(page, Translation) else None,
         )
         return TemplateResponse(request, "admin/publishing/review.html", context)
 

@@ -96,6 +96,17 @@ def test_a_translation_goes_live_only_once_a_reviewer_approves_it(editor, review
     # The reviewer sees the change word by word.
     review = reviewer.get(f"/admin/publishing/revision/{revision.pk}/review/")
     assert "(revisado)" in marked_words(review, "ins")
+    # And each text beside the English it translates, to check the two say the same.
+    (row,) = [
+        tr
+        for tr in _document(review).xpath("//details[@class='translation-beside']//tr")
+        if "Ketamina para el TEPT (revisado)" in tr.text_content()
+    ]
+    english, spanish = row.xpath("./td")
+    assert (
+        english.get("lang") == "en" and "Ketamine for Patients with PTSD" in english.text_content()
+    )
+    assert spanish.get("lang") == "es"
     workflow.approve(
         revision,
         reviewer=reviewer.user,

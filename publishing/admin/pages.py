@@ -9,6 +9,7 @@ page's newest revision. Nothing here locks, publishes or decides what patients s
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.formsets import all_valid
 from django.forms.models import BaseInlineFormSet
@@ -35,6 +36,8 @@ from references.citations import cited_keys
 from references.models import Reference
 from topics import admin as topic_admins
 from topics.models import TopicKeyPoint, TopicPage, TopicSection, TreatmentFact
+from translations.models import Translation, other_languages
+from translations.spec import source_words, translatable
 
 from .. import workflow
 from ..errors import EditConflict
@@ -47,6 +50,7 @@ from ..pages import (
     kind_for,
     kind_of,
 )
+from ..translating import load_source
 from ..views import ArticleContentPreview
 from ..workflow import WorkflowError, is_live
 from .forms import RevisionedForm
@@ -360,13 +364,15 @@ class Revisioned:
 
     @staticmethod
     def workflow_state(page):
-        """Where the page stands, with links to its draft's review and its revisions."""
+        """Where the page stands, with links to its draft's review, its revisions and its
+        translations."""
         pending = workflow.pending_revision(page)
         links = [
             (
                 reverse("admin:publishing_revision_page", args=[page._meta.model_name, page.pk]),
                 _("All revisions"),
-            )
+            ),
+            *translation_links(page),
         ]
         if pending:
             links.insert(0, (workflow.revision_url(pending), _("Review or submit this draft")))
@@ -387,6 +393,43 @@ class Revisioned:
             else _("Draft, not yet submitted for review.")
         )
         return format_html("{} {}", state, format_html_join(" · ", '<a href="{}">{}</a>', links))
+
+
+def translation_links(page):
+    """A link to each of the page's translations (saying if the English changed since), and
+    to start one in each language it lacks."""
+    if not translatable(page):
+        return []
+    translations = Translation.objects.of_model(type(page)).filter(object_id=page.pk)
+    found = {translation.language: translation for translation in translations}
+    content_type = ContentType.objects.get_for_model(page)
+    words = None
+    links = []
+    for code, name in other_languages():
+        translation = found.get(code)
+        if translation is None:
+            url = reverse("admin:translations_translation_add")
+            links.append(
+                (
+                    f"{url}?source={content_type.pk}:{page.pk}&language={code}",
+                    _("Translate into %(language)s") % {"language": name},
+                )
+            )
+            continue
+        if words is None:  # as published: the form's page holds its pending draft
+            words = source_words(load_source(content_type.pk, page.pk))
+        state = (
+            _("the English changed since")
+            if translation.changes_since(words)
+            else (_("live") if translation.is_live else _("draft"))
+        )
+        links.append(
+            (
+                reverse("admin:translations_translation_change", args=[translation.pk]),
+                _("%(language)s translation (%(state)s)") % {"language": name, "state": state},
+            )
+        )
+    return links
 
 
 class RevisionedPage(Revisioned):

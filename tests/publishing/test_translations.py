@@ -304,3 +304,24 @@ def test_two_translators_saving_different_texts_both_keep_theirs(editor, second_
     assert editor.post(_url(translation), mine).status_code == 302
     fields = workflow.latest_revision(translation).content["fields"]
     assert fields["title"] == "Título de Eddie" and fields["summary"] == "Resumen de Sam"
+
+
+def test_a_pages_form_links_to_its_translation_and_says_when_the_english_changed(editor):
+    article = Article.objects.get(slug=SHORT)
+    translation = _make_live(_translation(article))
+    form_url = f"/admin/articles/article/{article.pk}/change/"
+    link = _document(editor.get(form_url)).xpath(f"//a[@href='{_url(translation)}']")[0]
+    assert link.text_content() == "Español translation (live)"
+    section = _cited_section()
+    _change_english(article, section, section.body.replace("Almost 9%", "About 9%"))
+    link = _document(editor.get(form_url)).xpath(f"//a[@href='{_url(translation)}']")[0]
+    assert link.text_content() == "Español translation (the English changed since)"
+    # A page without one offers to start it.
+    entry = GlossaryEntry.objects.get(slug="anesthesiologist")
+    Translation.objects.of(entry, "es").delete()
+    page = _document(editor.get(f"/admin/glossary/glossaryentry/{entry.pk}/change/"))
+    (start,) = page.xpath("//a[contains(@href, '/admin/translations/translation/add/?')]")
+    assert start.text_content() == "Translate into Español"
+    started = editor.get(start.get("href"))
+    (chosen,) = _document(started).xpath("//select[@name='source']/optgroup/option[@selected]")
+    assert chosen.text_content() == "Glossary entry: anesthesiologist"

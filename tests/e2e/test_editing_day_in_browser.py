@@ -91,7 +91,8 @@ def test_save_then_submit_and_a_comment_beside_its_section(site, browser, width)
     context.close()
 
     context, page = _signed_in(browser, site, "rhea", width)
-    page.locator("#waiting-for-review").get_by_role("link").first.click()
+    # Oldest first: the seeded Spanish translations wait ahead of this article.
+    page.locator("#waiting-for-review").get_by_role("link", name=article.title, exact=True).click()
     send_back = page.locator("#send-back-form")
     send_back.locator("summary").click()
     send_back.get_by_label("On “Ketamine Therapy for Anxiety”").fill("Name the study behind this.")

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-.PHONY: install install-dev install-vnu run test lint format check migrations-check createsuperuser
+.PHONY: install install-dev install-vnu run test lint format check migrations-check createsuperuser messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,13 @@ test: install-dev
 	SITE_URL=http://testserver ENQUIRY_DEFAULT_RECIPIENTS=enquiries@testserver \
 	HTTPS=false DEFAULT_FROM_EMAIL=website@testserver \
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# After marking new strings: gather them into the Spanish catalogue, then (once each has
+# its Spanish) compile it. Needs GNU gettext. The compiled catalogue is committed, so a
+# fresh machine serves Spanish without gettext.
+messages: install
+	$(MANAGE) makemessages -l es --no-obsolete --add-location file
+	$(MANAGE) compilemessages -l es
 
 lint: install-dev
 	$(BIN)/ruff check .

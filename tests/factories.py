@@ -164,3 +164,25 @@ def without_seed_translations():
     """Delete the seed's Spanish translations (their revisions go with them): for a test of
     the review queue that starts with nothing waiting for review."""
     Translation.objects.all().delete()
+
+
+def make_translation(source, content, *, language="es"):
+    """A translation of `source` (content shaped as translations.spec.source_words has it),
+    approved by a clinical reviewer: what puts it before patients."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from publishing import workflow
+    from publishing.translating import source_state
+
+    state = source_state(source)
+    translation = Translation.objects.create(
+        content_type=ContentType.objects.get_for_model(source),
+        object_id=source.pk,
+        language=language,
+        content=content,
+        source_revision_id=state["revision"],
+        source_words=state["words"],
+    )
+    workflow.record_new_page(translation, user=None)
+    publish_pending(translation)
+    return Translation.objects.get(pk=translation.pk)

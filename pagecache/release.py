@@ -12,8 +12,10 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.utils.functional import LazyObject, empty
 
-SOURCE_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".svg", ".ico", ".png", ".webp"}
+# .mo: a compiled catalogue changes what a page in its language says.
+SOURCE_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".svg", ".ico", ".png", ".webp", ".mo"}
 # Not part of what a page is made from: tooling, tests, local data.
 SKIPPED_DIRECTORIES = {
     ".git",
@@ -52,4 +54,14 @@ def _source_files(root):
 
 def _settings_text():
     names = sorted(name for name in dir(settings) if name.isupper())
-    return _ADDRESS.sub("", repr([(name, getattr(settings, name)) for name in names]))
+    return _ADDRESS.sub("", repr([(name, _evaluated(getattr(settings, name))) for name in names]))
+
+
+def _evaluated(value):
+    """A lazy setting (django-axes has some) as its value: its repr changes once it is first
+    used, and the fingerprint must not."""
+    if isinstance(value, LazyObject):
+        if value._wrapped is empty:
+            value._setup()
+        return value._wrapped
+    return value

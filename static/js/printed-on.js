@@ -6,6 +6,6 @@ window.addEventListener("beforeprint", function () {
     .join("-");
   document.querySelectorAll("[data-printed-on]").forEach(function (time) {
     time.dateTime = day;
-    time.textContent = now.toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric" });
+    time.textContent = now.toLocaleDateString(document.documentElement.lang || "en-US", { year: "numeric", month: "long", day: "numeric" });
   });
 });

@@ -173,9 +173,7 @@ class EnquiryForm(forms.ModelForm):
         cleaned = super().clean()
         email, phone = cleaned.get("email"), cleaned.get("phone")
         if "email" in cleaned and "phone" in cleaned and not email and not phone:
-            self.add_error(
-                "email", _("Give an email address or a phone number so we can reply.")
-            )
+            self.add_error("email", _("Give an email address or a phone number so we can reply."))
         method = cleaned.get("preferred_contact")
         if method == Enquiry.ContactMethod.PHONE and "phone" in cleaned and not phone:
             self.add_error(

@@ -100,8 +100,22 @@ def urgent_label(is_urgent):
 
 @admin.register(Enquiry)
 class EnquiryAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
-    list_display = ["reference", "urgent", "created_at", "topic", "status", "assigned_to"]
-    list_filter = ["status", "topic", "is_urgent", ("created_at", admin.DateFieldListFilter)]
+    list_display = [
+        "reference",
+        "urgent",
+        "created_at",
+        "topic",
+        "language",
+        "status",
+        "assigned_to",
+    ]
+    list_filter = [
+        "status",
+        "topic",
+        "is_urgent",
+        "language",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["reference", "name", "email", "phone"]
     list_select_related = ["assigned_to"]
     date_hierarchy = "created_at"
@@ -118,6 +132,7 @@ class EnquiryAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
         "topic",
         "treatment_title",
         "message",
+        "language",
         "consented_at",
     ]
     fieldsets = [
@@ -135,7 +150,19 @@ class EnquiryAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Enquirer", {"fields": ["name", "email", "phone", "preferred_contact", "consented_at"]}),
+        (
+            "Enquirer",
+            {
+                "fields": [
+                    "name",
+                    "email",
+                    "phone",
+                    "preferred_contact",
+                    "language",
+                    "consented_at",
+                ]
+            },
+        ),
     ]
 
     def has_add_permission(self, request):
@@ -196,6 +223,7 @@ class EnquiryAdmin(OverdueNotificationsMixin, admin.ModelAdmin):
             ("email", lambda e: e.email),
             ("phone", lambda e: e.phone),
             ("preferred contact", lambda e: e.get_preferred_contact_display()),
+            ("language", lambda e: e.get_language_display()),
             ("message", lambda e: e.message),
         ]
         writer = csv.writer(response)

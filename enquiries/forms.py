@@ -10,8 +10,11 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from topics.models import TopicPage
+from translations.showing import live_translations, translating
 
 from .models import Enquiry, Topic
 
@@ -53,55 +56,72 @@ def seconds_since(token):
 
 
 class TreatmentChoiceField(forms.ModelChoiceField):
+    """Each treatment by its title, in the page's language where a translation is live."""
+
+    translated_titles = None
+
     def label_from_instance(self, page):
-        return page.title
+        if not translating():
+            return page.title
+        if self.translated_titles is None:  # one query for the lot, on the first label
+            translations = live_translations(TopicPage, [each.pk for each in self.queryset])
+            self.translated_titles = {
+                pk: translation.field("title") for pk, translation in translations.items()
+            }
+        return self.translated_titles.get(page.pk) or page.title
 
 
 class EnquiryForm(forms.ModelForm):
     """Every field a person sees, plus three hidden ones that stop bots and double posts."""
 
     # Hidden from people by CSS and from assistive technology; bots fill it in.
-    website = forms.CharField(required=False, label="Leave this field empty")
+    website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
     started = forms.CharField(widget=forms.HiddenInput)
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     topic = forms.ChoiceField(
-        choices=Topic.choices, widget=forms.RadioSelect, label="What is your enquiry about?"
+        choices=Topic.choices,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("What is your enquiry about?"),
     )
     treatment = TreatmentChoiceField(
         queryset=TopicPage.objects.none(),
         required=False,
-        empty_label="Not sure yet",
-        label="Which treatment are you asking about? (optional)",
+        empty_label=gettext_lazy("Not sure yet"),
+        label=gettext_lazy("Which treatment are you asking about? (optional)"),
     )
     preferred_contact = forms.ChoiceField(
         choices=Enquiry.ContactMethod.choices,
         widget=forms.RadioSelect,
-        label="How should we contact you?",
+        label=gettext_lazy("How should we contact you?"),
     )
     message = PlainTextField(
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": MESSAGE_MAX_LENGTH}),
         max_length=MESSAGE_MAX_LENGTH,
-        label="Your message",
-        error_messages={"required": "Enter your message."},
-        help_text=f"Up to {MESSAGE_MAX_LENGTH} characters. Please do not include medical "
-        "records; we will ask for what we need when we talk.",
+        label=gettext_lazy("Your message"),
+        error_messages={"required": gettext_lazy("Enter your message.")},
     )
     consent = forms.BooleanField(
         required=True,
-        error_messages={"required": "Tick the box to let us contact you about your enquiry."},
+        error_messages={
+            "required": gettext_lazy("Tick the box to let us contact you about your enquiry.")
+        },
     )
 
     class Meta:
         model = Enquiry
         fields = ["name", "email", "phone", "preferred_contact", "topic", "treatment", "message"]
-        labels = {"name": "Your name", "email": "Email address", "phone": "Phone number"}
+        labels = {
+            "name": gettext_lazy("Your name"),
+            "email": gettext_lazy("Email address"),
+            "phone": gettext_lazy("Phone number"),
+        }
         help_texts = {
-            "email": "Give an email address, a phone number, or both.",
-            "phone": "Include the area code.",
+            "email": gettext_lazy("Give an email address, a phone number, or both."),
+            "phone": gettext_lazy("Include the area code."),
         }
         error_messages = {
-            "name": {"required": "Enter your name."},
+            "name": {"required": gettext_lazy("Enter your name.")},
         }
         field_classes = {"name": PlainTextField, "phone": PlainTextField}
         widgets = {
@@ -113,15 +133,21 @@ class EnquiryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["treatment"].queryset = TopicPage.objects.live().treatments()
+        self.fields["message"].help_text = _(
+            "Up to %(count)s characters. Please do not include medical records; we will ask "
+            "for what we need when we talk."
+        ) % {"count": MESSAGE_MAX_LENGTH}
         self.fields["consent"].label = format_html(
-            "I agree that {} may store this enquiry and contact me about it, as the "
-            '<a href="{}">privacy notice</a> explains.',
-            "ATMA CENA",
-            reverse("privacy"),
+            _(
+                "I agree that {clinic} may store this enquiry and contact me about it, as the "
+                '<a href="{privacy_url}">privacy notice</a> explains.'
+            ),
+            clinic="ATMA CENA",
+            privacy_url=reverse("privacy"),
         )
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        self.fields["topic"].error_messages["required"] = "Choose what your enquiry is about."
-        self.fields["preferred_contact"].error_messages["required"] = (
+        self.fields["topic"].error_messages["required"] = _("Choose what your enquiry is about.")
+        self.fields["preferred_contact"].error_messages["required"] = _(
             "Choose how we should contact you."
         )
         if not self.is_bound:
@@ -139,7 +165,7 @@ class EnquiryForm(forms.ModelForm):
         phone = self.cleaned_data.get("phone", "")
         if phone and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 7):
             raise forms.ValidationError(
-                "Enter a phone number using digits, for example 555 010 0199."
+                _("Enter a phone number using digits, for example 555 010 0199.")
             )
         return phone
 
@@ -147,15 +173,15 @@ class EnquiryForm(forms.ModelForm):
         cleaned = super().clean()
         email, phone = cleaned.get("email"), cleaned.get("phone")
         if "email" in cleaned and "phone" in cleaned and not email and not phone:
-            self.add_error("email", "Give an email address or a phone number so we can reply.")
+            self.add_error("email", _("Give an email address or a phone number so we can reply."))
         method = cleaned.get("preferred_contact")
         if method == Enquiry.ContactMethod.PHONE and "phone" in cleaned and not phone:
             self.add_error(
-                "phone", "Give a phone number, or choose email as the way to contact you."
+                "phone", _("Give a phone number, or choose email as the way to contact you.")
             )
         if method == Enquiry.ContactMethod.EMAIL and "email" in cleaned and not email:
             self.add_error(
-                "email", "Give an email address, or choose phone as the way to contact you."
+                "email", _("Give an email address, or choose phone as the way to contact you.")
             )
         return cleaned
 
@@ -179,12 +205,13 @@ class EnquiryForm(forms.ModelForm):
         data["started"] = started_token()
         form = type(self)(data=data)
         form.is_valid()  # show any errors with it
-        message = (
-            "This form was open for a long time, so for your security it has expired. "
+        why = (
+            _("This form was open for a long time, so for your security it has expired.")
             if self.automation_reason() != "sent too fast"
-            else "To protect this form from automated messages, we need a moment more. "
+            else _("To protect this form from automated messages, we need a moment more.")
         )
-        form.add_error(None, message + "Check your message below and send it again.")
+        again = _("Check your message below and send it again.")
+        form.add_error(None, f"{why} {again}")
         return form
 
     def full_clean(self):

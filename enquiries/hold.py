@@ -10,7 +10,8 @@ reference.
 The worker runs `store_held` (a WORKER_TASK) every poll: each held enquiry is stored
 through `enquiry_submit`, whose duplicate-token guard makes a second attempt find the
 first (a worker stopped after storing it, before deleting it from the hold): each is
-stored exactly once, with the reference its sender was given, dated when it was sent.
+stored exactly once, with the reference its sender was given, dated when it was sent,
+in the language it was sent in.
 Then it is deleted from the hold. Nothing held is ever logged.
 
 While the database is away the enquiry rate limit cannot be counted, so the hold keeps
@@ -32,7 +33,7 @@ from django.views.decorators.debug import sensitive_variables
 from clinic.crisis import mentions_crisis
 
 from .forms import EnquiryForm
-from .models import new_reference
+from .models import current_language, new_reference
 from .services import enquiry_submit
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,12 @@ def hold(*, form, window_key):
             count, _ = pipeline.incr(count_key).expire(count_key, keep_seconds).execute()
         if count > settings.ENQUIRY_RATE_LIMIT[0]:
             raise OverLimit
-        entry = {"data": data, "reference": new_reference(), "sent_at": timezone.now().isoformat()}
+        entry = {
+            "data": data,
+            "reference": new_reference(),
+            "sent_at": timezone.now().isoformat(),
+            "language": current_language(),
+        }
         # HSETNX: of two posts of one form racing, one is held and the other finds it.
         if not client.hsetnx(HELD, data["submission_token"], json.dumps(entry)):
             held = json.loads(client.hget(HELD, data["submission_token"]))
@@ -155,6 +161,8 @@ def _store(entry):
         raise Unstorable(f"the form's checks now refuse {', '.join(sorted(form.errors))}")
     return enquiry_submit(
         form=form,
+        # Held before enquiries recorded their language: those came from the English form.
+        language=entry.get("language", "en"),
         reference=entry["reference"],
         sent_at=datetime.datetime.fromisoformat(entry["sent_at"]),
     )

@@ -4,7 +4,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from topics.models import TopicPage
 
@@ -16,13 +17,24 @@ def new_reference():
     return "ENQ-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 
 
+def current_language():
+    """The site language now active (the address's), as Enquiry.language stores it."""
+    code = (translation.get_language() or settings.LANGUAGE_CODE).lower()
+    known = dict(settings.LANGUAGES)
+    for candidate in (code, code.split("-")[0]):
+        if candidate in known:
+            return candidate
+    return settings.LANGUAGE_CODE
+
+
+# The labels the form shows a visitor, in their language; staff pages and emails are in English.
 class Topic(models.TextChoices):
-    CANDIDACY = "candidacy", "Am I a candidate?"
-    TREATMENT_OPTIONS = "treatment_options", "Treatment options"
-    COSTS = "costs", "Costs and insurance"
-    SOMEONE_ELSE = "someone_else", "Asking for someone else"
-    MISTAKE = "mistake", "A mistake on this website"
-    OTHER = "other", "Something else"
+    CANDIDACY = "candidacy", _("Am I a candidate?")
+    TREATMENT_OPTIONS = "treatment_options", _("Treatment options")
+    COSTS = "costs", _("Costs and insurance")
+    SOMEONE_ELSE = "someone_else", _("Asking for someone else")
+    MISTAKE = "mistake", _("A mistake on this website")
+    OTHER = "other", _("Something else")
 
 
 class EnquiryQuerySet(models.QuerySet):
@@ -34,8 +46,8 @@ class Enquiry(models.Model):
     """A message sent through the enquiry form. Stored before anything else happens."""
 
     class ContactMethod(models.TextChoices):
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone"
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -62,6 +74,8 @@ class Enquiry(models.Model):
     treatment_title = models.CharField(max_length=200, blank=True)
     message = models.TextField(max_length=3000)
     consented_at = models.DateTimeField()
+    # The language of the pages it was sent from, so that a reply can be in it.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     is_urgent = models.BooleanField(
         "urgent", default=False, help_text="The message speaks of suicide or self-harm."
     )

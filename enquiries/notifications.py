@@ -37,7 +37,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import DatabaseError, close_old_connections, connections, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Notification, NotificationAttempt
 
@@ -274,6 +274,13 @@ def _record(notification, outcome, description):
 
 
 def _message(notification):
+    # Staff emails are in English, whatever language the enquiry was sent in (its topic's
+    # label is translated for the form).
+    with translation.override("en"):
+        return _english_message(notification)
+
+
+def _english_message(notification):
     if notification.enquiry_id:
         enquiry = notification.enquiry
         context = {

@@ -13,7 +13,7 @@ from .routing import recipients_for
 
 
 @sensitive_variables("form", "enquiry")
-def enquiry_submit(*, form, reference=None, sent_at=None):
+def enquiry_submit(*, form, language, reference=None, sent_at=None):
     """Store the enquiry and, in the same transaction, one outbox row per staff recipient.
 
     Nothing here talks to the mail server: the notification worker delivers the rows
@@ -26,6 +26,8 @@ def enquiry_submit(*, form, reference=None, sent_at=None):
     An enquiry held during a database outage (enquiries.hold) is stored later with the
     `reference` its sender was given, dated when it was sent (`sent_at`), so that its
     notifications are as overdue as they really are.
+
+    `language` is the site language it was sent in (one of settings.LANGUAGES), for the reply.
     """
     token = form.cleaned_data["submission_token"]
     existing = Enquiry.objects.filter(submission_token=token).first()
@@ -35,7 +37,13 @@ def enquiry_submit(*, form, reference=None, sent_at=None):
         token = uuid.uuid4()
     try:
         with transaction.atomic():
-            enquiry = _store(form, token, reference=reference, sent_at=sent_at or timezone.now())
+            enquiry = _store(
+                form,
+                token,
+                language=language,
+                reference=reference,
+                sent_at=sent_at or timezone.now(),
+            )
     except IntegrityError:
         # Two identical posts raced; the other one stored it.
         existing = Enquiry.objects.filter(submission_token=token).first()
@@ -52,9 +60,10 @@ def _same_content(enquiry, form):
     )
 
 
-def _store(form, token, *, reference, sent_at):
+def _store(form, token, *, language, reference, sent_at):
     enquiry = form.save(commit=False)
     enquiry.submission_token = token
+    enquiry.language = language
     if reference:
         enquiry.reference = reference
     enquiry.created_at = enquiry.consented_at = sent_at

@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import csrf
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
@@ -16,7 +17,7 @@ from topics.models import TopicPage
 
 from . import hold, throttling
 from .forms import HONEYPOT, EnquiryForm, OfflineEnquiryForm
-from .models import Topic, new_reference
+from .models import Topic, current_language, new_reference
 from .services import enquiry_submit
 
 logger = logging.getLogger(__name__)
@@ -69,8 +70,10 @@ class EnquiryView(FormView):
             form.is_valid()
             form.add_error(
                 None,
-                "This form takes text only: attachments are not accepted, and nothing has "
-                "been stored. Check your message below and send it again.",
+                _(
+                    "This form takes text only: attachments are not accepted, and nothing "
+                    "has been stored. Check your message below and send it again."
+                ),
             )
             return self.render_to_response(self.get_context_data(form=form), status=400)
         if not throttling.allow_post(request):
@@ -93,7 +96,7 @@ class EnquiryView(FormView):
         return self.form_invalid(form)
 
     def form_valid(self, form):
-        enquiry = enquiry_submit(form=form)
+        enquiry = enquiry_submit(form=form, language=current_language())
         logger.info("Enquiry %s stored.", enquiry.reference)
         return self._thank(reference=enquiry.reference, urgent=enquiry.is_urgent)
 
@@ -196,7 +199,7 @@ def csrf_failure(request, reason=""):
     if request.method == "POST" and request.path == reverse("enquiries:enquire"):
         data = request.POST.copy()
         data["submission_token"] = data.get("submission_token") or str(uuid.uuid4())
-        expired = (
+        expired = _(
             "For your security this form expired before it was sent. Check your "
             "message below and send it again."
         )

@@ -9,11 +9,11 @@ class PageFeedbackAdmin(admin.ModelAdmin):
     """Readers' answers, read-only: above the list, the answers counted per page."""
 
     change_list_template = "admin/feedback/pagefeedback/change_list.html"
-    list_display = ["page", "answer", "comment_start", "received_on"]
-    list_filter = ["helpful", "received_on", "article", "topic_page"]
+    list_display = ["page", "answer", "comment_start", "language", "received_on"]
+    list_filter = ["helpful", "language", "received_on", "article", "topic_page"]
     search_fields = ["comment"]
     list_select_related = ["article", "topic_page"]
-    fields = ["page", "answer", "comment", "received_on"]
+    fields = ["page", "answer", "comment", "language", "received_on"]
     readonly_fields = fields
 
     @admin.display(description="helpful?", boolean=False)

@@ -6,6 +6,7 @@ bots are kept out by the enquiry form's honeypot and the shared rate limit.
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from enquiries.forms import PlainTextField
@@ -35,17 +36,17 @@ def live_page(key):
 class FeedbackForm(forms.Form):
     page = forms.CharField(widget=forms.HiddenInput, max_length=40)
     helpful = forms.TypedChoiceField(
-        choices=[("yes", "Yes"), ("no", "No")],
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        label="Was this page helpful?",
-        error_messages={"required": "Choose yes or no."},
+        label=_("Was this page helpful?"),
+        error_messages={"required": _("Choose yes or no.")},
     )
     comment = PlainTextField(
         required=False,
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": COMMENT_MAX_LENGTH}),
-        label="Tell us more (optional)",
+        label=_("Tell us more (optional)"),
     )
     # The honeypot: hidden from people by CSS and from assistive technology; bots fill it in.
     website = forms.CharField(required=False)
@@ -59,5 +60,5 @@ class FeedbackForm(forms.Form):
     def clean_page(self):
         page = live_page(self.cleaned_data["page"])
         if page is None:
-            raise forms.ValidationError("This page no longer takes feedback.")
+            raise forms.ValidationError(_("This page no longer takes feedback."))
         return page

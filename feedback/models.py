@@ -5,6 +5,7 @@ day. The day alone is stored, so that an answer cannot be matched to a web serve
 Answers are never shown on a public page; editors see them, counted per page, in the admin.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -40,6 +41,8 @@ class PageFeedback(models.Model):
     helpful = models.BooleanField()
     comment = models.TextField(blank=True, max_length=COMMENT_MAX_LENGTH)
     received_on = models.DateField(default=timezone.localdate, editable=False)
+    # The language of the page it answers: its English or its Spanish words were read.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
 
     objects = PageFeedbackQuerySet.as_manager()
 

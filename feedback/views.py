@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from clinic.crisis import mentions_crisis
 from enquiries import throttling
+from enquiries.models import current_language
 
 from .forms import FeedbackForm, live_page, page_key
 from .services import feedback_submit
@@ -62,7 +63,12 @@ def send(request):
         return render(request, "feedback/feedback_form.html", {"form": form})
     page = form.cleaned_data["page"]
     comment = form.cleaned_data["comment"]
-    feedback_submit(page=page, helpful=form.cleaned_data["helpful"], comment=comment)
+    feedback_submit(
+        page=page,
+        helpful=form.cleaned_data["helpful"],
+        comment=comment,
+        language=current_language(),
+    )
     query = {"page": page_key(page)}
     if mentions_crisis(comment):
         query["support"] = "1"

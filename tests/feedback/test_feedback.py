@@ -62,8 +62,17 @@ def test_an_answer_is_stored_about_its_page_with_nothing_about_the_sender(client
         False,
         "The dosage part confused me.",
     )
+    assert answer.language == "en", "the page's language, read from its address"
     fields = {field.name for field in PageFeedback._meta.get_fields()}
-    assert fields == {"id", "article", "topic_page", "helpful", "comment", "received_on"}
+    assert fields == {
+        "id",
+        "article",
+        "topic_page",
+        "helpful",
+        "comment",
+        "received_on",
+        "language",
+    }
     assert not response.cookies and "sessionid" not in client.cookies
     thanks = client.get(response["Location"])
     document = lxml.html.fromstring(thanks.content)

@@ -1,5 +1,7 @@
 """schema.org MedicalWebPage for article and topic pages: review dates and cited DOIs."""
 
+from django.utils import translation
+
 
 def medical_web_page(page, *, url, references, site_name):
     data = {
@@ -8,7 +10,8 @@ def medical_web_page(page, *, url, references, site_name):
         "name": page.title,
         "url": url,
         "description": page.summary,
-        "inLanguage": "en-US",
+        # The page's language, as a US clinic's site writes it.
+        "inLanguage": f"{translation.get_language()}-US",
         # An article is its publisher's (a source's, or the clinic's own); a topic page,
         # composed by the clinic, is the clinic's.
         "publisher": (

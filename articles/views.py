@@ -18,6 +18,7 @@ from translations.showing import (
     TranslationState,
     default_language,
     is_out_of_date,
+    languages_translated_into,
     live_translation,
     page_language,
     translate,
@@ -79,6 +80,15 @@ class TranslatedPageMixin:
         """Put translations over rows the page shows from other sources (a topic page's
         sections, from articles)."""
 
+    def languages_with_a_version(self):
+        """The languages this page can be read in: its own, and each with a live
+        translation (one query). Its alternates and the sitemap name only these."""
+        if self.translation_state is not None:
+            if self.translation_state.missing:
+                return [default_language()]
+            return [default_language(), page_language()]
+        return [default_language(), *languages_translated_into(self.object)]
+
     def get_template_names(self):
         if self.translation_state and self.translation_state.missing:
             return [self.untranslated_template_name]
@@ -102,6 +112,7 @@ class ComposedPageMixin(TranslatedPageMixin):
     def get_context_data(self, **kwargs):
         if "page" not in kwargs:
             state = self.translate_page()
+            kwargs["translated_into"] = self.languages_with_a_version()
             if state is not None:
                 kwargs["translation_state"] = state
                 if state.missing:

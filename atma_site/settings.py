@@ -101,6 +101,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The page's language, from its address: everything below (the page cache's stored
+    # pages, the error pages) answers in it.
+    "atma_site.languages.LanguageFromAddressMiddleware",
     # Before sessions, users and lockouts: a cached public page needs none of them.
     "pagecache.middleware.PageCacheMiddleware",
     # Before anything reads request.POST: a form body in a charset Django cannot read is
@@ -414,6 +417,7 @@ PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 2)
 # afresh and never stored (anyone could fill the cache with made-up searches); all other
 # parameters are ignored, so they cannot either. A public view that reads a parameter
 # must have it listed here.
-PAGE_CACHE_QUERY_PARAMETERS = {"/search/": ("q",)}  # page path: the parameters it reads
+# Page path (in each language): the parameters it reads.
+PAGE_CACHE_QUERY_PARAMETERS = {"/search/": ("q",), "/es/search/": ("q",)}
 # Bytes of rendered pages each process keeps beside the shared cache.
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)

@@ -1,4 +1,9 @@
-"""sitemap.xml: every public page, with lastmod from its content; never a draft."""
+"""sitemap.xml: every public page, with lastmod from its content; never a draft.
+
+Each page is listed in every language it can be read in, with its other languages as
+hreflang alternates: interface-only pages in all of them, an article or a topic page in
+English and in each language a clinician approved a translation into.
+"""
 
 import urllib.parse
 
@@ -8,10 +13,15 @@ from django.urls import reverse
 
 from articles.models import Article
 from topics.models import TopicPage
+from translations.models import Translation
 
 
 class CanonicalSitemap(Sitemap):
     """Addresses on SITE_URL, as the pages' canonical links, whatever host was asked."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_protocol(self, protocol=None):
         return urllib.parse.urlsplit(settings.SITE_URL).scheme or "https"
@@ -19,8 +29,40 @@ class CanonicalSitemap(Sitemap):
     def get_domain(self, site=None):
         return urllib.parse.urlsplit(settings.SITE_URL).netloc
 
+    def get_urls(self, *args, **kwargs):
+        """Alternates only for a page that exists in more than one language."""
+        urls = super().get_urls(*args, **kwargs)
+        for url in urls:
+            languages = [a for a in url.get("alternates", []) if a["lang_code"] != "x-default"]
+            if len(languages) < 2:
+                url["alternates"] = []
+        return urls
 
-class ArticleSitemap(CanonicalSitemap):
+
+class TranslatedSitemap(CanonicalSitemap):
+    """Pages whose content is translated: each in English and in the languages it has a
+    live translation in (one query for them all)."""
+
+    model = None
+
+    def get_languages_for_item(self, item):
+        if not hasattr(self, "_translated"):
+            self._translated = {}
+            for object_id, language in (
+                Translation.objects.live().of_model(self.model).values_list("object_id", "language")
+            ):
+                self._translated.setdefault(object_id, set()).add(language)
+        languages = self._translated.get(item.pk, set())
+        return [
+            code
+            for code in self._languages()
+            if code == settings.LANGUAGE_CODE or code in languages
+        ]
+
+
+class ArticleSitemap(TranslatedSitemap):
+    model = Article
+
     def items(self):
         return Article.objects.live().order_by("pk")
 
@@ -28,7 +70,9 @@ class ArticleSitemap(CanonicalSitemap):
         return article.updated_on or article.published_on
 
 
-class TopicPageSitemap(CanonicalSitemap):
+class TopicPageSitemap(TranslatedSitemap):
+    model = TopicPage
+
     def items(self):
         # A treatment page is public only while the Treatments page above it is.
         return (

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
@@ -27,17 +28,28 @@ def favicon_ico(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
+def _language_prefixes():
+    """ "" for the default language, whose pages keep unprefixed addresses; "/es" and so on."""
+    return ["" if code == settings.LANGUAGE_CODE else f"/{code}" for code, _ in settings.LANGUAGES]
+
+
 def robots_txt(request):
     """Everything public may be indexed; staff pages, previews and the form's results not."""
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /articles/preview/",
-        "Disallow: /topics/preview/",
-        "Disallow: /enquire/thanks/",
-        "Disallow: /feedback/",
         "Disallow: /markdownx/",
-        "Disallow: /search/",
+        *(
+            f"Disallow: {prefix}{path}"
+            for prefix in _language_prefixes()
+            for path in (
+                "/articles/preview/",
+                "/topics/preview/",
+                "/enquire/thanks/",
+                "/feedback/",
+                "/search/",
+            )
+        ),
         "",
         f"Sitemap: {settings.SITE_URL.rstrip('/')}/sitemap.xml",
     ]
@@ -51,7 +63,8 @@ handler500 = "atma_site.errors.server_error"
 admin.site.site_header = "ATMA CENA site administration"
 admin.site.site_title = "ATMA CENA admin"
 
-urlpatterns = [
+# Pages a visitor reads: in English at their own addresses, in Spanish under /es/.
+urlpatterns = i18n_patterns(
     path("", public_page(HomeView.as_view()), name="home"),
     path("articles/", include("articles.urls")),
     path("glossary/", include("glossary.urls")),
@@ -88,6 +101,11 @@ urlpatterns = [
         name="accessibility",
     ),
     path("search/", public_page(search_view), name="search"),
+    prefix_default_language=False,
+)
+
+# Addresses that are the same in every language: files for machines, and staff pages.
+urlpatterns += [
     path("robots.txt", public_page(robots_txt), name="robots_txt"),
     # Browsers ask for /favicon.ico where a page names no icon (a PDF, an XML file).
     path("favicon.ico", favicon_ico, name="favicon.ico"),

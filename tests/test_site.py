@@ -66,7 +66,8 @@ def test_public_pages_request_nothing_from_other_sites(client, path):
     document = lxml.html.fromstring(client.get(path).content)
     loaded = [
         *document.xpath("//script/@src"),
-        *document.xpath("//link[not(@rel='canonical')]/@href"),  # a canonical link loads nothing
+        # A canonical link and the page's other languages (rel=alternate) load nothing.
+        *document.xpath("//link[not(@rel='canonical' or @rel='alternate')]/@href"),
         *document.xpath("//img/@src"),
         *document.xpath("//iframe/@src"),
         *document.xpath("//source/@srcset"),

@@ -50,6 +50,16 @@ def live_translation(source, language=None):
     return Translation.objects.live().of(source, language).first()
 
 
+def languages_translated_into(source):
+    """The languages `source` has a live translation in: one query."""
+    return list(
+        Translation.objects.live()
+        .of_model(type(source))
+        .filter(object_id=source.pk)
+        .values_list("language", flat=True)
+    )
+
+
 def live_translations(model, ids, language=None):
     """{source id: live translation} for several sources of one kind: one query."""
     return Translation.objects.live_for(model, ids, language or page_language())

@@ -52,7 +52,7 @@ def test_the_main_navigation_is_in_spanish_and_leads_to_spanish_addresses(client
     nav, labels = _navigation(_document(client, "/es/"))
     assert nav.get("aria-label") == "Principal"
     assert labels[0] == "Inicio"
-    assert {"Tratamientos", "Artículos", "Consultar"} <= set(labels)
+    assert {"Tratamientos", "Artículos", "Consultas"} <= set(labels)
     assert all(href.startswith("/es/") for href in nav.xpath(".//a/@href"))
 
 

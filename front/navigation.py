@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class NavigationItem:
@@ -14,14 +16,17 @@ class NavigationItem:
 
 
 MAIN_NAVIGATION = [
-    NavigationItem("Home", "home", ("home",)),
+    NavigationItem(_("Home"), "home", ("home",)),
     NavigationItem(
-        "Treatments", "topics:treatments", ("topics:treatments", "topics:treatment"), "treatments"
+        _("Treatments"),
+        "topics:treatments",
+        ("topics:treatments", "topics:treatment"),
+        "treatments",
     ),
-    NavigationItem("Who it may help", "topics:candidacy", ("topics:candidacy",), "candidacy"),
-    NavigationItem("Safety", "topics:safety", ("topics:safety",), "safety"),
-    NavigationItem("Articles", "articles:list", ("articles",)),
-    NavigationItem("Enquire", "enquiries:enquire", ("enquiries",)),
+    NavigationItem(_("Who it may help"), "topics:candidacy", ("topics:candidacy",), "candidacy"),
+    NavigationItem(_("Safety"), "topics:safety", ("topics:safety",), "safety"),
+    NavigationItem(_("Articles"), "articles:list", ("articles",)),
+    NavigationItem(_("Enquire"), "enquiries:enquire", ("enquiries",)),
 ]
 
 

@@ -118,9 +118,10 @@ def number_citations(sections, references):
             else ""
         )
         return format_html(
-            '<a href="#{}" id="{}"><span class="visually-hidden">Reference </span>{}{}</a>',
+            '<a href="#{}" id="{}"><span class="visually-hidden">{} </span>{}{}</a>',
             entry.anchor,
             backlink,
+            _("Reference"),
             entry.number,
             flag,
         )

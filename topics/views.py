@@ -5,6 +5,7 @@ from django.views.generic import DetailView
 from articles.models import Article
 from articles.views import ComposedPageMixin, StaffPreviewMixin, references_download
 from translations.showing import (
+    default_language,
     live_translations,
     row_out_of_date,
     translate,
@@ -57,9 +58,11 @@ class TopicPageView(ComposedPageMixin, DetailView):
 
     def translate_rows(self, page, translation, state):
         """The sections come from articles: each in its article's live translation, or
-        marked as shown in English; one the English changed since is out of date."""
+        marked as shown in English; one the English changed since is out of date. Each
+        article is named by its translation's title, or marked as named in English."""
         sections = page.live_sections()
         translations = live_translations(Article, {s.article_id for s in sections})
+        titled = {}
         for section in sections:
             article_translation = translations.get(section.article_id)
             if article_translation and row_out_of_date(section, "sections", article_translation):
@@ -67,8 +70,15 @@ class TopicPageView(ComposedPageMixin, DetailView):
             translate_row(section, "sections", article_translation)
             if section.shown_language:
                 state.untranslated_parts.append(section)
-            elif article_translation.field("title"):
-                section.article.title = article_translation.field("title")
+            if article_translation and article_translation.field("title"):
+                titled[section.article_id] = article_translation.field("title")
+        # Each section has its own copy of its article: each is given the same title.
+        for section in sections:
+            if section.article_id in titled:
+                section.article.title = titled[section.article_id]
+                section.article.shown_language = ""
+            else:
+                section.article.shown_language = default_language()
 
 
 class TreatmentsView(TopicPageView):

@@ -8,6 +8,8 @@ and makes no queries.
 import copy
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from references.citations import number_citations
 
 from .voice import without_publisher_voice
@@ -32,6 +34,7 @@ class ShownKeyPoint:
     anchor: str  # of the section on this page that supports it
     heading: str
     language: str = ""  # set when shown in a language other than the page's
+    heading_language: str = ""  # the same, for its section's heading
 
 
 @dataclass
@@ -94,8 +97,9 @@ def _key_points(points, page_sections):
                 ShownKeyPoint(
                     point.text,
                     part.anchor,
-                    part.heading or "Introduction",
+                    part.heading or gettext("Introduction"),
                     getattr(point, "shown_language", ""),
+                    getattr(part.section, "shown_language", "") if part.heading else "",
                 )
             )
     return shown

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
@@ -215,13 +216,14 @@ class TreatmentFact(models.Model):
     """One cell of the treatment comparison table, with the section that supports it."""
 
     class Aspect(models.TextChoices):
-        HOW_GIVEN = "how_given", "How it is given"
-        SETTING = "setting", "Where"
-        COURSE = "course", "Typical course"
-        SESSION = "session", "Session length"
-        MONITORING = "monitoring", "Monitoring afterwards"
-        REGULATORY = "regulatory", "Regulatory status"
-        INSURANCE = "insurance", "Insurance and cost"
+        # The comparison's row names: patients read them, in their language.
+        HOW_GIVEN = "how_given", _("How it is given")
+        SETTING = "setting", _("Where")
+        COURSE = "course", _("Typical course")
+        SESSION = "session", _("Session length")
+        MONITORING = "monitoring", _("Monitoring afterwards")
+        REGULATORY = "regulatory", _("Regulatory status")
+        INSURANCE = "insurance", _("Insurance and cost")
 
     treatment = models.ForeignKey(TopicPage, on_delete=models.CASCADE, related_name="facts")
     aspect = models.CharField(max_length=20, choices=Aspect.choices)

@@ -92,6 +92,11 @@ def test_the_spanish_treatments_page_compares_in_spanish_and_marks_english_treat
     for page in untranslated:
         assert by_language[page.short_title] == "en"
     assert [lang for lang in by_language.values() if lang is None], "the translated one"
+    rows = [
+        _text(th) for th in document.xpath("//table[@class='comparison__table']//th[@scope='row']")
+    ]
+    assert "Cómo se administra" in rows and "Seguro y costo" in rows
+    assert "How it is given" not in rows
 
 
 def test_the_english_treatments_page_is_unchanged(client):
@@ -102,3 +107,7 @@ def test_the_english_treatments_page_is_unchanged(client):
     assert not document.xpath("//main//*[@lang]")
     sources = {_text(link).split(":")[0] for link in document.find_class("comparison__source")}
     assert sources == {"Source"}
+    rows = [
+        _text(th) for th in document.xpath("//table[@class='comparison__table']//th[@scope='row']")
+    ]
+    assert rows[0] == "How it is given"

@@ -122,6 +122,12 @@ class EnquiryForm(forms.ModelForm):
         }
         error_messages = {
             "name": {"required": gettext_lazy("Enter your name.")},
+            "email": {
+                "invalid": gettext_lazy(
+                    "Enter a valid email address, such as name@example.com, or leave it "
+                    "out and give a phone number."
+                )
+            },
         }
         field_classes = {"name": PlainTextField, "phone": PlainTextField}
         widgets = {

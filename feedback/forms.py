@@ -40,7 +40,10 @@ class FeedbackForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         label=_("Was this page helpful?"),
-        error_messages={"required": _("Choose yes or no.")},
+        error_messages={
+            "required": _("Choose yes or no."),
+            "invalid_choice": _("Choose yes or no."),
+        },
     )
     comment = PlainTextField(
         required=False,

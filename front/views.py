@@ -45,6 +45,8 @@ def search_view(request):
             "searched": searched,
             "results": results,
             "hits": results.hits,
-            "offered_topics": search.offered_topics() if searched and not results.hits else [],
+            "offered_topics": (
+                translate_listed(search.offered_topics()) if searched and not results.hits else []
+            ),
         },
     )

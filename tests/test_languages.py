@@ -186,3 +186,47 @@ def test_each_language_is_cached_under_its_own_address(client):
 def test_a_spanish_search_is_rendered_afresh_and_never_stored(client):
     client.get("/es/search/", {"q": "ketamina"})
     assert client.get("/es/search/", {"q": "ketamina"})["X-Page-Cache"] != "hit"
+
+
+@pytest.mark.parametrize(
+    ("path", "other"),
+    [("/es/no-such-page/", "/"), ("/no-such-page/", "/es/"), ("//evil.example/x/", "/es/")],
+)
+def test_a_missing_page_switches_to_the_other_languages_home_and_names_no_alternates(
+    client, path, other
+):
+    response = client.get(path)
+    assert response.status_code == 404
+    document = lxml.html.fromstring(response.content.decode())
+    (link,) = document.find_class("language-switch")[0].xpath(".//a")
+    assert link.get("href") == other
+    assert _alternates(document) == {}
+
+
+def test_a_search_that_finds_nothing_offers_pages_in_the_readers_language(client):
+    from topics.models import TopicPage
+
+    treatments = TopicPage.objects.get(slug="treatments")
+    publish_pending(Translation.objects.of(treatments, "es").get())
+    document = _document(client.get("/es/search/", {"q": "xqzzyqw"}))
+    offered = {
+        link.get("href"): (link.text_content().strip(), link.get("lang"))
+        for link in document.xpath("//ul[@class='search-help__topics']//a")
+    }
+    spanish_title = Translation.objects.of(treatments, "es").get().field("title")
+    assert offered["/es/treatments/"] == (spanish_title, None)
+    untranslated = [lang for _, lang in offered.values() if lang]
+    assert untranslated and set(untranslated) == {"en"}, "the others are marked as English"
+
+
+def test_a_printout_is_dated_in_the_pages_language_even_without_script(client):
+    from django.utils import formats, timezone
+
+    today = timezone.localdate()
+    english = _document(client.get("/privacy/")).find_class("printed-from")[0].text_content()
+    assert f"on {formats.date_format(today, 'F')} {today.day}, {today.year}." in english
+    spanish = _document(client.get("/es/privacy/")).find_class("printed-from")[0].text_content()
+    months = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+              "septiembre", "octubre", "noviembre", "diciembre"]  # fmt: skip
+    assert f"el {today.day} de {months[today.month - 1]} de {today.year}." in spanish
+    assert "(" not in spanish

@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 
 from ..crisis import dialable, link_phone_numbers
 from ..structured_data import ld_json, medical_clinic
@@ -52,3 +53,10 @@ def launch_checklist(context):
 def medical_clinic_data(context):
     """The home page's JSON-LD: the clinic, with only the details it has supplied."""
     return ld_json(medical_clinic(context["clinic"], context["canonical_url"]))
+
+
+@register.simple_tag
+def today():
+    """The clinic's date now, for a template to format in the page's language (`{% now %}`
+    takes only a fixed format)."""
+    return timezone.localdate()

@@ -233,3 +233,12 @@ def test_without_a_hold_the_spanish_reader_gets_their_words_back_in_spanish(
     (form,) = document.xpath("//form[@id='enquiry-form']")
     assert form.get("action") == SPANISH
     assert form.fields["message"].strip() == data["message"]
+
+
+def test_a_mistyped_email_is_explained_in_the_sites_own_spanish(client):
+    response = client.post(SPANISH, enquiry_data(email="ana-at-example"))
+    summary = " ".join(
+        _document(response).get_element_by_id("error-summary").text_content().split()
+    )
+    assert "Escriba un correo electrónico válido, como nombre@ejemplo.com" in summary
+    assert "Introduzca" not in summary, "not Django's stock wording"

@@ -156,7 +156,7 @@ def test_posts_are_limited_per_reader_apart_from_enquiries(client, settings, art
     "data, message",
     [
         ({"comment": "No choice made"}, "Choose yes or no."),
-        ({"helpful": "maybe"}, "Select a valid choice"),
+        ({"helpful": "maybe"}, "Choose yes or no."),
         ({"helpful": "yes", "comment": "x" * 1001}, "at most 1000 characters"),
     ],
 )

@@ -51,3 +51,13 @@ def test_a_spanish_answer_without_yes_or_no_is_asked_again_in_spanish(client, ar
     document = lxml.html.fromstring(response.content.decode())
     assert document.xpath("//label[@for='feedback-yes']")[0].text_content() == "Sí"
     assert document.xpath("//form[@class='page-feedback__form']/@action") == ["/es/feedback/"]
+
+
+def test_a_forged_answer_is_refused_in_plain_spanish(client, article_key):
+    response = client.post(
+        "/es/feedback/", {"page": article_key, "helpful": "<script>"}, HTTP_ORIGIN=SITE
+    )
+    text = response.content.decode()
+    assert "Elija sí o no." in text
+    assert "Escoja una opción válida" not in text, "not Django's stock wording"
+    assert "<script>" not in text

@@ -8,15 +8,26 @@ other page is interface only, and so exists in every language.
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
 
 register = template.Library()
 
 
 def _address_in(request, language, query=True):
+    """This page's address in `language`, or None where the address is no page (a 404):
+    `translate_url` would hand back the address as it came, whatever it is."""
+    try:
+        resolve(request.path_info)
+    except Resolver404:
+        return None
     path = request.get_full_path() if query else request.path
     return translate_url(path, language)
+
+
+def _home_in(language):
+    with translation.override(language):
+        return reverse("home")
 
 
 def _languages_of(context):
@@ -36,7 +47,7 @@ def language_switch(context):
     links = []
     if request is not None:
         links = [
-            {"code": code, "name": name, "url": _address_in(request, code)}
+            {"code": code, "name": name, "url": _address_in(request, code) or _home_in(code)}
             for code, name in settings.LANGUAGES
             if code != current
         ]
@@ -49,7 +60,11 @@ def language_alternates(context):
     own origin; none where it exists in one language only."""
     request = context.get("request")
     languages = _languages_of(context)
-    if request is None or len(languages) < 2:
+    if (
+        request is None
+        or len(languages) < 2
+        or _address_in(request, settings.LANGUAGE_CODE) is None
+    ):
         return {"alternates": []}
     origin = settings.SITE_URL.rstrip("/")
     alternates = [

@@ -59,6 +59,29 @@ def _pages(client):
     )
     pages["/feedback/thanks/ (support)"] = client.get(sent["Location"]).content
     pages["/feedback/ (GET)"] = client.get("/feedback/").content
+    pages.update(_spanish_pages(client))
+    return pages
+
+
+def _spanish_pages(client):
+    """Spanish pages the sitemap does not list: approved translations (with their parts in
+    English marked as such), a page not yet translated, search, errors and the form's."""
+    from articles.models import Article
+    from tests.factories import publish_pending
+    from topics.models import TopicPage
+    from translations.models import Translation
+
+    short = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
+    for source in (short, TopicPage.objects.get(slug="candidacy")):
+        publish_pending(Translation.objects.of(source, "es").get())
+    pages = {
+        f"/es{path}": client.get(f"/es{path}").content
+        for path in (short.get_absolute_url(), "/candidacy/", "/treatments/", "/safety/")
+    }
+    pages["/es/search/?q=ansiedad"] = client.get("/es/search/", {"q": "ansiedad"}).content
+    pages["/es/search/ (nothing found)"] = client.get("/es/search/", {"q": "xqzzyqw"}).content
+    pages["/es/no-such-page/ (404)"] = client.get("/es/no-such-page/").content
+    pages["/es/enquire/ (errors)"] = client.post("/es/enquire/", enquiry_data(message="")).content
     return pages
 
 

@@ -166,6 +166,16 @@ def without_seed_translations():
     Translation.objects.all().delete()
 
 
+def approve_translation(source, language="es"):
+    """Have a clinical reviewer approve `source`'s translation waiting for review (the seed's,
+    say): the page is then shown in `language`. Returns the translation."""
+    from translations.models import Translation
+
+    translation = Translation.objects.of(source, language).get()
+    publish_pending(translation)
+    return translation
+
+
 def make_translation(source, content, *, language="es"):
     """A translation of `source` (content shaped as translations.spec.source_words has it),
     approved by a clinical reviewer: what puts it before patients."""

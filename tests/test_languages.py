@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 
 from articles.models import Article
-from tests.factories import publish_pending
+from tests.factories import approve_translation
 from translations.models import Translation
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +39,6 @@ def _alternates(document):
         link.get("hreflang"): link.get("href")
         for link in document.xpath("//head/link[@rel='alternate'][@hreflang]")
     }
-
-
-def _approve_spanish(article):
-    publish_pending(Translation.objects.of(article, "es").get())
 
 
 @pytest.mark.parametrize(
@@ -106,7 +102,7 @@ def test_an_interface_page_names_both_languages_as_alternates(client):
 def test_an_article_names_a_spanish_alternate_only_once_its_translation_is_approved(client):
     article = Article.objects.get(slug=SHORT)
     assert _alternates(_document(client.get(f"/articles/{SHORT}/"))) == {}
-    _approve_spanish(article)
+    approve_translation(article)
     expected = {
         "en": f"{ORIGIN}/articles/{SHORT}/",
         "es": f"{ORIGIN}/es/articles/{SHORT}/",
@@ -141,7 +137,7 @@ def test_the_sitemap_lists_a_spanish_article_only_once_approved_with_its_alterna
         "es": "/es/enquire/",
         "x-default": "/enquire/",
     }
-    _approve_spanish(article)
+    approve_translation(article)
     urls = _sitemap(client)
     both = {
         "en": f"/articles/{SHORT}/",
@@ -161,7 +157,7 @@ def test_robots_keeps_spanish_previews_searches_and_results_out(client):
 
 
 def test_structured_data_is_in_the_pages_language(client):
-    _approve_spanish(Article.objects.get(slug=SHORT))
+    approve_translation(Article.objects.get(slug=SHORT))
 
     def page_data(path):
         document = _document(client.get(path))
@@ -207,7 +203,7 @@ def test_a_search_that_finds_nothing_offers_pages_in_the_readers_language(client
     from topics.models import TopicPage
 
     treatments = TopicPage.objects.get(slug="treatments")
-    publish_pending(Translation.objects.of(treatments, "es").get())
+    approve_translation(treatments)
     document = _document(client.get("/es/search/", {"q": "xqzzyqw"}))
     offered = {
         link.get("href"): (link.text_content().strip(), link.get("lang"))

@@ -67,13 +67,12 @@ def _spanish_pages(client):
     """Spanish pages the sitemap does not list: approved translations (with their parts in
     English marked as such), a page not yet translated, search, errors and the form's."""
     from articles.models import Article
-    from tests.factories import publish_pending
+    from tests.factories import approve_translation
     from topics.models import TopicPage
-    from translations.models import Translation
 
     short = Article.objects.get(slug="who-can-benefit-from-ketamine-therapy")
     for source in (short, TopicPage.objects.get(slug="candidacy")):
-        publish_pending(Translation.objects.of(source, "es").get())
+        approve_translation(source)
     pages = {
         f"/es{path}": client.get(f"/es{path}").content
         for path in (short.get_absolute_url(), "/candidacy/", "/treatments/", "/safety/")

@@ -1,10 +1,10 @@
 """A keyboard-only person sends an enquiry; errors are announced; axe finds nothing."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from enquiries.models import Enquiry
+from tests.e2e.keyboard import assert_no_axe_violations, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -15,30 +15,17 @@ def _enquiry_settings(settings):
     settings.ENQUIRY_DEFAULT_RECIPIENTS = ["desk@clinic.example"]
 
 
-def _tab_to(page, selector, limit=40):
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} not reached by Tab")
-
-
-def _no_violations(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-
-
 def test_keyboard_only_enquiry_with_an_error_then_success(site, phone_page):
     page = phone_page
     page.goto(site.url + "/enquire/")
-    _no_violations(page)
+    assert_no_axe_violations(page)
 
-    _tab_to(page, "#id_name")
+    tab_to(page, "#id_name")
     page.keyboard.type("Kim Keyboard")
-    _tab_to(page, "#id_message")
+    tab_to(page, "#id_message")
     page.keyboard.type("Which treatment would suit someone who has tried two antidepressants?")
     page.wait_for_timeout(3100)  # a person takes longer; the too-fast check is real here
-    _tab_to(page, "button[type=submit]")
+    tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
 
     summary = page.locator("#error-summary")
@@ -46,7 +33,7 @@ def test_keyboard_only_enquiry_with_an_error_then_success(site, phone_page):
     expect(summary).to_be_focused()
     expect(page).to_have_title("Error: Send us an enquiry | ATMA CENA")
     expect(page.locator("#id_name")).to_have_value("Kim Keyboard")
-    _no_violations(page)
+    assert_no_axe_violations(page)
 
     summary.get_by_role(
         "link", name="Give an email address or a phone number so we can reply."
@@ -54,21 +41,21 @@ def test_keyboard_only_enquiry_with_an_error_then_success(site, phone_page):
     page.keyboard.press("Enter")
     expect(page.locator("#id_email")).to_be_focused()
     page.keyboard.type("kim@example.org")
-    _tab_to(page, "input[name=preferred_contact]")
+    tab_to(page, "input[name=preferred_contact]")
     page.keyboard.press("Space")
     expect(page.locator("#id_preferred_contact_0")).to_be_checked()
-    _tab_to(page, "input[name=topic]")
+    tab_to(page, "input[name=topic]")
     page.keyboard.press("Space")
-    _tab_to(page, "#id_consent")
+    tab_to(page, "#id_consent")
     page.keyboard.press("Space")
-    _tab_to(page, "button[type=submit]")
+    tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(site.url + "/enquire/thanks/")
     enquiry = Enquiry.objects.get()
     expect(page.locator(".reference-number")).to_have_text(enquiry.reference)
     assert (enquiry.name, enquiry.email) == ("Kim Keyboard", "kim@example.org")
-    _no_violations(page)
+    assert_no_axe_violations(page)
 
 
 def test_treatment_page_button_leads_to_the_form_with_it_chosen(site, desktop_page):

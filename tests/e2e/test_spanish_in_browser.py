@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from articles.models import Article
 from enquiries.models import Enquiry
-from tests.factories import publish_pending
-from translations.models import Translation
+from tests.e2e.keyboard import assert_no_axe_violations, tab_to
+from tests.factories import approve_translation
 
 pytestmark = pytest.mark.browser
 
@@ -29,19 +28,6 @@ def _enquiry_settings(settings):
     settings.ENQUIRY_DEFAULT_RECIPIENTS = ["desk@clinic.example"]
 
 
-def _no_violations(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-
-
-def _tab_to(page, selector, limit=60):
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} not reached by Tab")
-
-
 @pytest.fixture(params=[(390, 844), (1280, 900)], ids=["phone", "laptop"])
 def screen(request, browser):
     width, height = request.param
@@ -53,7 +39,7 @@ def screen(request, browser):
 def test_a_spanish_reader_switches_language_and_reads_an_approved_article(site, screen):
     page, height = screen
     article = Article.objects.get(slug=SHORT)
-    publish_pending(Translation.objects.of(article, "es").get())
+    approve_translation(article)
     spanish_title = SEED["articles"][str(article.pk)]["title"]
 
     page.goto(f"{site.url}/articles/{SHORT}/")
@@ -70,7 +56,7 @@ def test_a_spanish_reader_switches_language_and_reads_an_approved_article(site, 
         size = link.bounding_box()
         assert size["width"] >= 44 and size["height"] >= 44, (link.inner_text(), size)
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
-    _no_violations(page)
+    assert_no_axe_violations(page)
 
     page.get_by_role("link", name="English").click()
     page.wait_for_url(f"**/articles/{SHORT}/")
@@ -84,7 +70,7 @@ def test_an_article_not_yet_approved_in_spanish_says_so_and_leads_to_english(sit
     page.goto(f"{site.url}/es/articles/{SHORT}/")
     expect(page.locator("h1")).to_have_text("Esta página todavía no está disponible en español")
     assert SEED["articles"][str(article.pk)]["title"] not in page.content()
-    _no_violations(page)
+    assert_no_axe_violations(page)
     page.get_by_role("link", name=f"Lea “{article.title}” en inglés").click()
     page.wait_for_url(f"**/articles/{SHORT}/")
     expect(page.locator("h1")).to_have_text(article.title)
@@ -94,14 +80,14 @@ def test_a_spanish_enquiry_sent_with_the_keyboard_is_stored_as_spanish(site, scr
     page, _ = screen
     page.goto(f"{site.url}/es/enquire/")
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    _no_violations(page)
+    assert_no_axe_violations(page)
 
-    _tab_to(page, "#id_name")
+    tab_to(page, "#id_name")
     page.keyboard.type("Lucía Teclado")
-    _tab_to(page, "#id_message")
+    tab_to(page, "#id_message")
     page.keyboard.type("¿Qué tratamiento me conviene si ya probé dos antidepresivos?")
     page.wait_for_timeout(3100)  # a person takes longer; the too-fast check is real here
-    _tab_to(page, "button[type=submit]")
+    tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
 
     summary = page.locator("#error-summary")
@@ -110,21 +96,21 @@ def test_a_spanish_enquiry_sent_with_the_keyboard_is_stored_as_spanish(site, scr
     expect(page.locator("#id_name")).to_have_value("Lucía Teclado")
     assert page.title().startswith("Error: "), "the title says the form has errors"
     assert "Give an email address" not in summary.inner_text(), "errors are in Spanish"
-    _no_violations(page)
+    assert_no_axe_violations(page)
 
     page.locator("#id_email").focus()
     page.keyboard.type("lucia@example.org")
-    _tab_to(page, "input[name=preferred_contact]")
+    tab_to(page, "input[name=preferred_contact]")
     page.keyboard.press("Space")
-    _tab_to(page, "input[name=topic]")
+    tab_to(page, "input[name=topic]")
     page.keyboard.press("Space")
-    _tab_to(page, "#id_consent")
+    tab_to(page, "#id_consent")
     page.keyboard.press("Space")
-    _tab_to(page, "button[type=submit]")
+    tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_url("**/es/enquire/thanks/")
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    _no_violations(page)
+    assert_no_axe_violations(page)
 
     enquiry = Enquiry.objects.get()
     expect(page.locator(".reference-number")).to_have_text(enquiry.reference)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from front.search import search
 from publishing import workflow
-from tests.factories import publish_pending
+from tests.factories import approve_translation
 from translations.models import Translation
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +18,7 @@ SHORT = "who-can-benefit-from-ketamine-therapy"
 
 
 def _approve_spanish(slug=SHORT):
-    translation = Translation.objects.of(Article.objects.get(slug=slug), "es").get()
-    publish_pending(translation)
-    return translation
+    return approve_translation(Article.objects.get(slug=slug))
 
 
 def _urls(query, language="es"):

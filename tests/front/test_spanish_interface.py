@@ -9,8 +9,7 @@ import lxml.html
 import pytest
 
 from articles.models import Article
-from tests.factories import publish_pending
-from translations.models import Translation
+from tests.factories import approve_translation
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +38,7 @@ def _approve_spanish(slug=SHORT, *, review_english=False):
             last_reviewed_on=datetime.date(2026, 12, 4),
             next_review_on=datetime.date(2027, 12, 4),
         )
-    translation = Translation.objects.of(Article.objects.get(slug=slug), "es").get()
-    publish_pending(translation)
+    approve_translation(Article.objects.get(slug=slug))
 
 
 def _navigation(document):

@@ -6,9 +6,8 @@ import lxml.html
 import pytest
 
 from articles.models import Article
-from tests.factories import publish_pending
+from tests.factories import approve_translation
 from topics.models import TopicPage
-from translations.models import Translation
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +24,14 @@ def _text(element):
     return " ".join(element.text_content().split())
 
 
-def _approve(source):
-    publish_pending(Translation.objects.of(source, "es").get())
-
-
 def _language(element):
     return element.xpath("ancestor-or-self::*[@lang][1]/@lang")[0]
 
 
 def test_a_section_shown_in_english_keeps_its_source_line_and_contents_entry_right(client):
     page = TopicPage.objects.get(slug="candidacy")
-    _approve(page)
-    _approve(Article.objects.get(slug=SHORT))
+    approve_translation(page)
+    approve_translation(Article.objects.get(slug=SHORT))
     document = _document(client, "/es/candidacy/")
     english = [s for s in page.live_sections() if s.article.slug != SHORT]
     spanish = [s for s in page.live_sections() if s.article.slug == SHORT]
@@ -74,10 +69,10 @@ def test_a_section_shown_in_english_keeps_its_source_line_and_contents_entry_rig
 
 def test_the_spanish_treatments_page_compares_in_spanish_and_marks_english_treatments(client):
     treatments_page = TopicPage.objects.get(slug="treatments")
-    _approve(treatments_page)
+    approve_translation(treatments_page)
     treatments = list(TopicPage.objects.live().treatments())
     translated, *untranslated = treatments
-    _approve(translated)
+    approve_translation(translated)
     assert untranslated, "the seed has three treatment types"
     document = _document(client, "/es/treatments/")
     assert _text(document.xpath("//h2[@id='treatment-types-heading']")[0]) == (

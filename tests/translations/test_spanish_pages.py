@@ -12,6 +12,7 @@ import pytest
 from articles.models import Article, Section
 from glossary.models import GlossaryEntry
 from tests.factories import (
+    approve_translation,
     make_article,
     make_translation,
     post_section_edit,
@@ -19,7 +20,6 @@ from tests.factories import (
 )
 from tests.querycount import rendering_queries
 from topics.models import TopicPage
-from translations.models import Translation
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,6 @@ def _document(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
     return lxml.html.fromstring(response.content.decode())
-
-
-def _approve(source):
-    translation = Translation.objects.of(source, "es").get()
-    publish_pending(translation)
-    return translation
 
 
 def _spanish_title(article):
@@ -72,7 +66,7 @@ def test_without_an_approved_translation_the_page_says_so_in_spanish_and_links_t
 def test_an_approved_translation_is_shown_with_its_citations_as_the_english_has_them(client):
     article = Article.objects.get(slug=SHORT)
     english = _document(client, f"/articles/{SHORT}/")
-    _approve(article)
+    approve_translation(article)
     document = _document(client, f"/es/articles/{SHORT}/")
     assert document.get("lang") == "es"
     assert document.xpath("//h1")[0].text_content().strip() == _spanish_title(article)
@@ -96,14 +90,14 @@ def test_approving_a_translation_shows_it_at_the_next_request_despite_the_page_c
     url = f"/es/articles/{SHORT}/"
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
-    _approve(article)
+    approve_translation(article)
     document = _document(client, url)
     assert document.xpath("//h1")[0].text_content().strip() == _spanish_title(article)
 
 
 def test_an_english_change_after_approval_puts_a_notice_linking_to_the_english_page(client, editor):
     article = Article.objects.get(slug=SHORT)
-    _approve(article)
+    approve_translation(article)
     assert not _document(client, f"/es/articles/{SHORT}/").find_class("translation-notice")
     section = Section.objects.get(anchor="ketamine-for-patients-with-ptsd", article=article)
     assert (
@@ -120,8 +114,8 @@ def test_an_english_change_after_approval_puts_a_notice_linking_to_the_english_p
 
 def test_a_topic_page_marks_the_sections_whose_article_is_not_translated_as_english(client):
     page = TopicPage.objects.get(slug="candidacy")
-    _approve(page)
-    _approve(Article.objects.get(slug=SHORT))
+    approve_translation(page)
+    approve_translation(Article.objects.get(slug=SHORT))
     document = _document(client, "/es/candidacy/")
     assert (
         document.xpath("//h1")[0].text_content().strip()
@@ -145,7 +139,7 @@ def test_the_spanish_glossary_lists_only_approved_entries(client):
     entry = GlossaryEntry.objects.get(term="anesthesiologist")
     spanish = SEED["glossary"][str(entry.pk)]["term"]
     assert spanish not in _document(client, "/es/glossary/").text_content()
-    _approve(entry)
+    approve_translation(entry)
     document = _document(client, "/es/glossary/")
     terms = [term.text_content().strip() for term in document.xpath("//main//dt")]
     assert spanish in terms

@@ -8,7 +8,7 @@ other page is interface only, and so exists in every language.
 
 from django import template
 from django.conf import settings
-from django.urls import Resolver404, resolve, reverse, translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
 
 register = template.Library()
@@ -17,9 +17,7 @@ register = template.Library()
 def _address_in(request, language, query=True):
     """This page's address in `language`, or None where the address is no page (a 404):
     `translate_url` would hand back the address as it came, whatever it is."""
-    try:
-        resolve(request.path_info)
-    except Resolver404:
+    if request.resolver_match is None:  # Django found no page at this address
         return None
     path = request.get_full_path() if query else request.path
     return translate_url(path, language)
